@@ -1,0 +1,226 @@
+"""Loading the dataset files: the I/O edge between CSV text and validated frames.
+
+Load reads each file as text (UTF-8, a byte-order mark and CRLF line endings accepted,
+surrounding whitespace stripped) into a frame of strings indexed by line number; validation
+checks those; Process turns valid text into typed columns (periods, floats, USD millions).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from tracker.failures import DataInvalid, Failure
+from tracker.figures import MN_PER_SCALE, parse_figure
+from tracker.periods import is_full_year, latest_day, spans_frame
+from tracker.schemas import FILES
+from tracker.validation import validate_frames
+
+__all__ = ["Datasets", "check_datasets", "load_datasets", "read_datasets", "read_table"]
+
+#: Tables that may hold a header and no rows: with every figure in US dollars there is
+#: nothing to convert, and an empty rate table is then the honest state.
+_MAY_BE_EMPTY = frozenset({"fx_rates"})
+
+
+@dataclass(frozen=True)
+class Datasets:
+    """The validated datasets, with typed columns.
+
+    Every frame keeps ``line``, the row's line in its file, so that findings about a row
+    can send the reader back to it.
+    """
+
+    sources: pd.DataFrame
+    observations: pd.DataFrame
+    targets: pd.DataFrame
+    fx_rates: pd.DataFrame
+    directory: Path
+
+
+def _decode(file: str, data: bytes) -> tuple[str | None, list[Failure]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as err:
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        line = data.count(b"\n", 0, err.start) + 1
+        # Field index by commas before the bad byte; good enough to point at a column.
+        field = data[line_start : err.start].count(b",")
+        header = data.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
+        column = header[field].strip() if field < len(header) else None
+        byte = data[err.start : err.start + 1].hex().upper()
+        rule = f"byte 0x{byte} is not UTF-8; save the file as UTF-8"
+        return None, [Failure(file, line, column, f"0x{byte}", rule)]
+
+
+def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Failure]]:
+    """Read one dataset CSV as strings, indexed by the line each row starts on.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    tuple
+        The frame (None when the file cannot be read as a table) and the failures met
+        while reading: missing or empty file, wrong encoding, wrong delimiter, rows with
+        the wrong number of fields, repeated header names.
+    """
+    file = path.name
+    if not path.is_file():
+        return None, [Failure(file, None, None, "", f"file is missing (expected at {path})")]
+    text, failures = _decode(file, path.read_bytes())
+    if text is None:
+        return None, failures
+    if not text.strip():
+        return None, [Failure(file, None, None, "", "file is empty; expected a header row")]
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader)]
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        separator = "';'" if ";" in header[0] else "a tab"
+        rule = f"fields are separated by {separator}; expected ','"
+        return None, [Failure(file, 1, None, header[0][:60], rule)]
+    seen = set()
+    for name in header:
+        if name in seen:
+            failures.append(Failure(file, 1, name, name, "column name appears twice"))
+        seen.add(name)
+
+    rows, lines = [], []
+    line = reader.line_num + 1
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            if len(record) == len(header):
+                rows.append([cell.strip() for cell in record])
+                lines.append(line)
+            else:
+                rule = f"row has {len(record)} fields; the header has {len(header)}"
+                failures.append(Failure(file, line, None, ",".join(record)[:60], rule))
+        line = reader.line_num + 1
+    if failures:
+        return None, failures
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=str)
+    return frame, []
+
+
+def read_datasets(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Failure]]:
+    """Read every dataset file as strings, collecting reading failures.
+
+    Returns
+    -------
+    tuple
+        Frames by table name (tables that could not be read are absent) and failures.
+    """
+    frames, failures = {}, []
+    for name, file in FILES.items():
+        frame, problems = read_table(Path(directory) / file)
+        failures += problems
+        if frame is None:
+            continue
+        if frame.empty and name not in _MAY_BE_EMPTY:
+            failures.append(Failure(file, None, None, "", "has a header but no rows"))
+        frames[name] = frame
+    return frames, failures
+
+
+def _published(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
+    known_from = sources.set_index("source_id")["published_date"].map(latest_day)
+    return pd.to_datetime(observations["source_id"].map(known_from))
+
+
+def _to_usd_mn(
+    amount: pd.Series, frame: pd.DataFrame, year: pd.Series, fx_rates: pd.DataFrame
+) -> pd.Series:
+    """An amount in the row's currency and scale, in USD millions at the year's average rate."""
+    rate = pd.Series(1.0, index=frame.index)
+    foreign = frame["currency"].ne("USD") & frame["currency"].ne("")
+    if foreign.any():
+        table = fx_rates.set_index(["currency", "year"])["units_per_usd"]
+        keys = pd.MultiIndex.from_arrays([frame.loc[foreign, "currency"], year[foreign]])
+        rate[foreign] = table.reindex(keys).to_numpy()
+    return amount * frame["scale"].map(MN_PER_SCALE) / rate
+
+
+def _half_width(figures: pd.Series) -> pd.Series:
+    """Half the last printed digit of each figure as written, in the row's scale."""
+    return figures.map(lambda text: parse_figure(text).half_width if text else None).astype(float)
+
+
+def _typed(frames: dict[str, pd.DataFrame], directory: Path) -> Datasets:
+    sources = frames["sources"].reset_index()
+    sources["published_on"] = pd.to_datetime(sources["published_date"].map(latest_day))
+
+    fx = frames["fx_rates"].reset_index()
+    fx["year"] = fx["year"].astype(int)
+    fx["units_per_usd"] = fx["units_per_usd"].astype(float)
+
+    obs = frames["observations"].reset_index()
+    obs["value"] = pd.to_numeric(obs["value"].replace("", None))
+    obs["growth_pct"] = pd.to_numeric(obs["growth_pct"].replace("", None))
+    obs = obs.join(spans_frame(obs["span"]))
+    obs["is_full_year"] = [
+        is_full_year(s, e) for s, e in zip(obs["span_start"], obs["span_end"], strict=True)
+    ]
+    obs["year"] = obs["span_end"].dt.year
+    obs["published_on"] = _published(obs, frames["sources"].reset_index())
+    obs["value_usd_mn"] = _to_usd_mn(obs["value"], obs, obs["year"], fx)
+    obs["half_width_usd_mn"] = _to_usd_mn(
+        _half_width(obs["figure_as_written"]), obs, obs["year"], fx
+    )
+
+    tgt = frames["targets"].reset_index()
+    tgt["value"] = tgt["value"].astype(float)
+    tgt["deadline_year"] = pd.to_numeric(tgt["deadline_year"].replace("", None)).astype("Int64")
+    tgt["stated_year"] = tgt["stated_date"].str[:4].astype(int)
+    tgt["published_on"] = _published(tgt, frames["sources"].reset_index())
+    tgt["value_usd_mn"] = _to_usd_mn(tgt["value"], tgt, tgt["stated_year"], fx)
+    return Datasets(sources, obs, tgt, fx, Path(directory))
+
+
+def load_datasets(directory: Path | str = "datasets") -> Datasets:
+    """Load, validate and type the datasets in a directory.
+
+    Parameters
+    ----------
+    directory : path-like
+        Folder holding ``sources.csv``, ``observations.csv``, ``targets.csv`` and
+        ``fx_rates.csv``.
+
+    Returns
+    -------
+    Datasets
+
+    Raises
+    ------
+    DataInvalid
+        Carrying every error found, when any file breaks a rule. Warnings do not raise.
+    """
+    frames, failures = check_datasets(directory)
+    errors = [f for f in failures if f.severity == "error"]
+    if errors:
+        raise DataInvalid(errors)
+    return _typed(frames, Path(directory))
+
+
+def check_datasets(directory: Path | str) -> tuple[dict[str, pd.DataFrame], list[Failure]]:
+    """Read and validate the datasets without typing them.
+
+    Returns
+    -------
+    tuple
+        The frames as read and every failure, errors and warnings, in file and line order.
+    """
+    frames, failures = read_datasets(Path(directory))
+    failures += validate_frames(frames)
+    return frames, sorted(failures, key=_order)
+
+
+def _order(failure: Failure) -> tuple:
+    return (failure.file, failure.line or 0, failure.column or "", failure.rule)

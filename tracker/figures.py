@@ -1,0 +1,154 @@
+"""Figures as written: scales, the number a source printed, and the precision it implies.
+
+The figure as written (``$1.2 billion``, ``US$621.4 million``, ``$1,1 млрд``,
+``95 milioni di dollari``) is the evidence for a row. Parsing it back gives the value and
+scale the row must record, and the number of decimals printed gives the precision:
+``1.2`` billion is known to +/-0.05 billion, ``1.13`` billion to +/-0.005 billion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "MN_PER_SCALE",
+    "QUALIFIERS",
+    "Figure",
+    "FigureError",
+    "parse_figure",
+    "parse_growth",
+]
+
+#: Millions per unit of each recorded scale: the one place scales turn into USD millions.
+MN_PER_SCALE = {"unit": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3}
+
+#: Words a source uses for each scale, in the languages of the seed material
+#: (English, Russian, Italian). Matched case-insensitively after the number.
+_SCALE_WORDS = {
+    "billion": ("billion", "billions", "bln", "bn", "b", "млрд", "miliardi", "miliardo"),
+    "million": ("million", "millions", "mln", "mn", "m", "млн", "milioni", "milione"),
+    "thousand": ("thousand", "thousands", "k", "тыс"),
+}
+
+#: Qualifiers a source puts before a figure; recorded, never dropped.
+QUALIFIERS = (
+    "about",
+    "approximately",
+    "around",
+    "over",
+    "more than",
+    "exceeding",
+    "nearly",
+    "almost",
+    "at least",
+    "less than",
+    "up to",
+)
+
+# A number as printed: digits with an optional decimal part after '.' or ','.
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)")
+_WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
+_TIMES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:times|-fold|fold)\b", re.IGNORECASE)
+
+
+class FigureError(ValueError):
+    """A figure as written that holds no number, or more than one."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as written, parsed.
+
+    Attributes
+    ----------
+    value : float
+        The number printed, in ``scale`` units.
+    scale : str
+        One of the keys of :data:`MN_PER_SCALE`.
+    decimals : int
+        Digits printed after the decimal separator.
+    """
+
+    value: float
+    scale: str
+    decimals: int
+
+    @property
+    def half_width(self) -> float:
+        """Half the last printed digit, in ``scale`` units (``1.2`` -> ``0.05``)."""
+        return 0.5 * 10.0 ** (-self.decimals)
+
+
+def _number(token: str) -> tuple[float, int]:
+    """Read a printed number; ``1,200`` is a thousands group, ``1,1`` a decimal comma."""
+    groups = re.split(r"[.,]", token)
+    separators = re.findall(r"[.,]", token)
+    if not separators:
+        return float(token), 0
+    # Thousands grouping: every group after the first has exactly three digits and
+    # the separators are all the same (1,200 or 1,200,000); a lone '.' is decimal.
+    if len(set(separators)) == 1 and separators[0] == "," and all(len(g) == 3 for g in groups[1:]):
+        return float("".join(groups)), 0
+    if len(separators) == 1:
+        return float(f"{groups[0]}.{groups[1]}"), len(groups[1])
+    # Mixed separators: the last one is the decimal separator (1,234.5 or 1.234,5).
+    decimals = groups[-1]
+    return float("".join(groups[:-1]) + "." + decimals), len(decimals)
+
+
+def parse_figure(text: str) -> Figure:
+    """Parse a monetary figure as a source printed it.
+
+    Parameters
+    ----------
+    text : str
+        For example ``$1.2 billion``, ``US$621.4 million``, ``$1,1 млрд``,
+        ``$255.8 mln``, ``95 milioni di dollari``.
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    FigureError
+        When the text holds no number or more than one.
+    """
+    numbers = list(_NUMBER.finditer(text))
+    if len(numbers) != 1:
+        found = "no number" if not numbers else f"{len(numbers)} numbers"
+        raise FigureError(f"a figure as written holds exactly one number; found {found}")
+    match = numbers[0]
+    value, decimals = _number(match[1])
+    scale = "unit"
+    word = _WORD_AFTER.match(text, match.end())
+    if word:
+        token = word[1].lower()
+        for name, words in _SCALE_WORDS.items():
+            if token in words:
+                scale = name
+                break
+    return Figure(value=value, scale=scale, decimals=decimals)
+
+
+def parse_growth(text: str) -> tuple[float, int]:
+    """Parse a stated growth as written into percent and printed decimals.
+
+    ``7.4%`` and ``7.4 percent`` give ``7.4``; ``2.4 times`` gives ``140.0`` (a level
+    2.4 times the base is 140% above it). The sign is not read from the text: a
+    source writes "fell 20%", so the row's ``growth_pct`` carries the sign and only
+    its magnitude is compared with this.
+
+    Raises
+    ------
+    FigureError
+        When the text holds no number, or more than one.
+    """
+    if times := _TIMES.search(text):
+        value, decimals = _number(times[1])
+        return (value - 1.0) * 100.0, decimals
+    numbers = _NUMBER.findall(text)
+    if len(numbers) != 1:
+        raise FigureError("a growth as written holds exactly one number")
+    return _number(numbers[0])

@@ -1,0 +1,157 @@
+"""Spans of whole months and dates of known precision.
+
+A *span* is a contiguous run of whole months, written ``2024`` (January-December),
+``2024-Q3``, ``2024-09`` or ``2024-01/2024-09`` (an explicit start/end pair, the only form
+that may cross a calendar year). A *dated* value such as a publication date may be known to
+the day (``2024-08-23``), the month (``2024-08``) or the year (``2024``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+__all__ = [
+    "DateError",
+    "SpanError",
+    "is_full_year",
+    "latest_day",
+    "parse_dated",
+    "parse_span",
+    "spans_frame",
+]
+
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class SpanError(ValueError):
+    """A span that does not parse, or whose start is after its end."""
+
+
+class DateError(ValueError):
+    """A date of day, month or year precision that does not parse or does not exist."""
+
+
+def _month(text: str) -> pd.Period:
+    match = _MONTH.match(text)
+    if not match:
+        raise SpanError(f"'{text}' is not a month written YYYY-MM")
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        raise SpanError(f"month {month} does not exist")
+    return pd.Period(year=year, month=month, freq="M")
+
+
+def parse_span(text: str) -> tuple[pd.Period, pd.Period]:
+    """Parse a span into its first and last monthly periods.
+
+    Parameters
+    ----------
+    text : str
+        ``YYYY``, ``YYYY-Qn``, ``YYYY-MM`` or ``YYYY-MM/YYYY-MM``.
+
+    Returns
+    -------
+    tuple of pandas.Period
+        ``(start, end)``, both of monthly frequency, ``start <= end``.
+
+    Raises
+    ------
+    SpanError
+        When the text is none of the four forms, names a month that does not exist, or
+        its start is after its end.
+    """
+    text = text.strip()
+    if match := _YEAR.match(text):
+        year = int(match[1])
+        return pd.Period(year=year, month=1, freq="M"), pd.Period(year=year, month=12, freq="M")
+    if match := _QUARTER.match(text):
+        year, quarter = int(match[1]), int(match[2])
+        first = 3 * (quarter - 1) + 1
+        return (
+            pd.Period(year=year, month=first, freq="M"),
+            pd.Period(year=year, month=first + 2, freq="M"),
+        )
+    if "/" in text:
+        left, _, right = text.partition("/")
+        start, end = _month(left.strip()), _month(right.strip())
+        if start > end:
+            raise SpanError(f"start {start} is after end {end}")
+        return start, end
+    if _MONTH.match(text):
+        month = _month(text)
+        return month, month
+    raise SpanError("expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM/YYYY-MM")
+
+
+def is_full_year(start: pd.Period, end: pd.Period) -> bool:
+    """Whether a span runs from January to December of one year."""
+    return start.year == end.year and start.month == 1 and end.month == 12
+
+
+def spans_frame(spans: pd.Series) -> pd.DataFrame:
+    """Parse a column of spans into ``span_start``/``span_end`` monthly periods.
+
+    Spans that do not parse give ``NaT``; validation reports them, so callers that run
+    after validation see none. Each distinct span is parsed once.
+    """
+    parsed = {}
+    for text in spans.dropna().unique():
+        try:
+            parsed[text] = parse_span(text)
+        except SpanError:
+            parsed[text] = (pd.NaT, pd.NaT)
+    start = spans.map(lambda s: parsed.get(s, (pd.NaT, pd.NaT))[0])
+    end = spans.map(lambda s: parsed.get(s, (pd.NaT, pd.NaT))[1])
+    return pd.DataFrame(
+        {
+            "span_start": pd.PeriodIndex(start, freq="M"),
+            "span_end": pd.PeriodIndex(end, freq="M"),
+        },
+        index=spans.index,
+    )
+
+
+def parse_dated(text: str) -> tuple[date, str]:
+    """Parse a date known to the day, month or year.
+
+    Returns
+    -------
+    tuple
+        ``(first_day, precision)`` where precision is ``"day"``, ``"month"`` or ``"year"``.
+
+    Raises
+    ------
+    DateError
+        When the text is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or the date does
+        not exist (``2024-02-30``).
+    """
+    text = text.strip()
+    try:
+        if match := _DAY.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3])), "day"
+        if match := _MONTH.match(text):
+            return date(int(match[1]), int(match[2]), 1), "month"
+        if match := _YEAR.match(text):
+            return date(int(match[1]), 1, 1), "year"
+    except ValueError as err:
+        raise DateError(f"no such date ({err})") from None
+    raise DateError("expected YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def latest_day(text: str) -> date:
+    """The last day a date of the given precision can stand for.
+
+    A figure published "2024-08" is known for certain only from 31 August 2024, so
+    as-of selection and the span-before-publication rule use this day.
+    """
+    first, precision = parse_dated(text)
+    if precision == "day":
+        return first
+    period = pd.Period(first, freq="M" if precision == "month" else "Y")
+    return period.end_time.date()

@@ -1,0 +1,77 @@
+"""Running the schemas and the cross-file rules, and turning what they find into failures.
+
+Validation is lazy: every schema runs to the end and every rule runs on every row it can
+judge, so one run lists every failure. It never writes.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tracker.failures import Failure
+from tracker.rules import RULES
+from tracker.schemas import FILES, KEYS, SCHEMAS
+
+__all__ = ["schema_failures", "validate_frames"]
+
+
+def _failure(file: str, table: str, case: pd.Series) -> Failure:
+    check, column, value = str(case["check"]), case["column"], str(case["failure_case"])
+    if check == "column_in_dataframe":
+        return Failure(file, 1, value, "", "required column is missing from the header")
+    if check == "column_in_schema":
+        known = ", ".join(SCHEMAS[table].columns)
+        return Failure(file, 1, value, value, f"unknown column (the columns are: {known})")
+    line = None if pd.isna(case["index"]) else int(case["index"])
+    return Failure(file, line, column, value, check)
+
+
+def _duplicates(file: str, table: str, cases: pd.DataFrame) -> list[Failure]:
+    key = KEYS[table]
+    failures = []
+    for line, rows in cases.groupby("index"):
+        values = dict(zip(rows["column"], rows["failure_case"].astype(str), strict=True))
+        shown = "|".join(values.get(column, "") for column in key)
+        rule = f"duplicate key: an earlier row has the same {', '.join(key)}"
+        failures.append(Failure(file, int(line), "+".join(key), shown, rule))
+    return failures
+
+
+def schema_failures(table: str, frame: pd.DataFrame) -> list[Failure]:
+    """Validate one table's text against its schema; one failure per offending cell.
+
+    Parameters
+    ----------
+    table : str
+        Key of :data:`tracker.schemas.SCHEMAS`.
+    frame : pandas.DataFrame
+        The file as strings, indexed by line number.
+    """
+    file = FILES[table]
+    try:
+        SCHEMAS[table].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+        is_duplicate = cases["check"].astype(str).eq("multiple_fields_uniqueness")
+        failures = _duplicates(file, table, cases[is_duplicate])
+        failures += [_failure(file, table, case) for _, case in cases[~is_duplicate].iterrows()]
+        return failures
+    return []
+
+
+def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """Every failure in a set of tables read as text: schemas first, then cross-file rules.
+
+    A rule runs on the tables whose header is complete; cells that break a schema
+    rule are skipped by the cross-file rules, so each problem is reported once.
+    """
+    failures = []
+    complete = {}
+    for table, frame in frames.items():
+        failures += schema_failures(table, frame)
+        if set(SCHEMAS[table].columns) <= set(frame.columns):
+            complete[table] = frame
+    for rule in RULES:
+        failures += rule(complete)
+    return failures
