@@ -36,14 +36,14 @@ def test_figure_without_exactly_one_number_raises(text):
 
 
 @pytest.mark.parametrize(
-    ("text", "pct", "decimals"),
+    ("text", "pct", "half_width_pp"),
     [
-        ("7.4%", 7.4, 1),
-        ("18.5 percent", 18.5, 1),
-        ("2.4 times", (2.4 - 1) * 100, 1),
-        ("3.8 times", (3.8 - 1) * 100, 1),
-        (">6%", 6.0, 0),
+        ("7.4%", 7.4, 0.05),
+        ("18.5 percent", 18.5, 0.05),
+        ("2.4 times", (2.4 - 1) * 100, 0.05 * 100),
+        ("3.8 times", (3.8 - 1) * 100, 0.05 * 100),
+        (">6%", 6.0, 0.5),
     ],
 )
-def test_growth_parses(text, pct, decimals):
-    assert parse_growth(text) == (pytest.approx(pct), decimals)
+def test_growth_parses(text, pct, half_width_pp):
+    assert parse_growth(text) == (pytest.approx(pct), pytest.approx(half_width_pp))

@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from datetime import date
 from pathlib import Path
 
-from tracker.datasets import check_datasets
+import pandas as pd
+
+from tracker.audit import audit
+from tracker.datasets import Datasets, check_datasets, load_datasets
+from tracker.failures import DataInvalid
+from tracker.gaps import compute_gaps
 from tracker.schemas import FILES
 
 __all__ = ["main"]
@@ -21,8 +28,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 def _validate(args: argparse.Namespace) -> int:
     directory = Path(args.datasets)
     if not directory.is_dir():
-        print(f"tracker: datasets directory not found: {directory}", file=sys.stderr)
-        return EXIT_USAGE
+        raise _DatasetsError(EXIT_USAGE, [f"tracker: datasets directory not found: {directory}"])
     frames, failures = check_datasets(directory)
     errors = [f for f in failures if f.severity == "error"]
     rows = {name: len(frames[name]) if name in frames else None for name in FILES}
@@ -45,6 +51,110 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if errors else EXIT_OK
 
 
+#: The status columns a CI or spreadsheet reads first, in this order (issue 3).
+STATUS_COLUMNS = [
+    "target_id",
+    "country_a",
+    "country_b",
+    "flow",
+    "target_usd_mn",
+    "deadline_year",
+    "is_deadline_assumed",
+    "baseline_year",
+    "baseline_usd_mn",
+    "share_achieved",
+    "growth_hist_pct",
+    "growth_req_pct",
+    "gap_pp",
+    "projected_usd_mn",
+    "year_reached",
+    "status",
+]
+#: Columns of the human-readable status table.
+_TEXT_COLUMNS = [
+    "target_id",
+    "target_usd_mn",
+    "deadline_year",
+    "baseline_year",
+    "baseline_usd_mn",
+    "growth_hist_pct",
+    "growth_req_pct",
+    "gap_pp",
+    "status",
+]
+
+
+class _DatasetsError(Exception):
+    """The datasets could not be loaded: the exit code and what to print."""
+
+    def __init__(self, code: int, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.code, self.lines = code, lines
+
+
+def _load(args: argparse.Namespace) -> Datasets:
+    directory = Path(args.datasets)
+    if not directory.is_dir():
+        raise _DatasetsError(EXIT_USAGE, [f"tracker: datasets directory not found: {directory}"])
+    try:
+        return load_datasets(directory)
+    except DataInvalid as invalid:
+        lines = [str(f) for f in invalid.failures]
+        lines.append(
+            f"invalid: {len(invalid.failures)} error(s) in {directory}; run `tracker validate`"
+        )
+        raise _DatasetsError(EXIT_INVALID, lines) from None
+
+
+def _emit(table: pd.DataFrame, fmt: str, text_columns: list[str]) -> None:
+    if fmt == "csv":
+        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+    elif fmt == "json":
+        print(table.to_json(orient="records", indent=2, force_ascii=False))
+    elif table.empty:
+        print("(none)")
+    else:
+        print(table[text_columns].to_string(index=False, float_format=lambda x: f"{x:,.2f}"))
+
+
+def _status(args: argparse.Namespace) -> int:
+    gaps = compute_gaps(_load(args), args.as_of)
+    ordered = STATUS_COLUMNS + [c for c in gaps.columns if c not in STATUS_COLUMNS]
+    _emit(gaps[ordered], args.format, _TEXT_COLUMNS)
+    return EXIT_OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    findings = audit(_load(args))
+    if args.format == "text":
+        for _, row in findings.iterrows():
+            print(
+                f"{row['severity']}: {row['check']}: {row['reporter']}-{row['partner']} "
+                f"{row['flow']} {row['span']}: {row['message']} [{row['rows']}]"
+            )
+        print(f"{len(findings)} finding(s)", file=sys.stderr)
+    else:
+        _emit(findings, args.format, list(findings.columns))
+    errors = findings["severity"].eq("error").any()
+    return EXIT_INVALID if errors else EXIT_OK
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _add_datasets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--datasets",
+        default="datasets",
+        metavar="DIR",
+        help="folder of the dataset CSV files (default: datasets)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracker",
@@ -55,21 +165,42 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate", help="check every dataset file; exit 1 listing every failure"
     )
-    validate.add_argument(
-        "--datasets",
-        default="datasets",
-        metavar="DIR",
-        help="folder of the dataset CSV files (default: datasets)",
-    )
+    _add_datasets(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(run=_validate)
+
+    status = commands.add_parser("status", help="where every target stands, as of a date")
+    _add_datasets(status)
+    status.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=date.today(),
+        metavar="DATE",
+        help="use only sources published by this day (default: today)",
+    )
+    status.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    status.set_defaults(run=_status)
+
+    audit_ = commands.add_parser("audit", help="figures that cannot all be true")
+    _add_datasets(audit_)
+    audit_.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    audit_.set_defaults(run=_audit)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return its exit code."""
     args = _parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except _DatasetsError as problem:
+        for line in problem.lines:
+            print(line, file=sys.stderr if line.startswith("tracker:") else sys.stdout)
+        return problem.code
+    except BrokenPipeError:
+        # The reader (`head`, a pager) closed the pipe early: not a failure of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

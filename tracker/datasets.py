@@ -20,7 +20,15 @@ from tracker.periods import is_full_year, latest_day, spans_frame
 from tracker.schemas import FILES
 from tracker.validation import validate_frames
 
-__all__ = ["Datasets", "check_datasets", "load_datasets", "read_datasets", "read_table"]
+__all__ = [
+    "Datasets",
+    "build_datasets",
+    "check_datasets",
+    "load_datasets",
+    "parse_table",
+    "read_datasets",
+    "read_table",
+]
 
 #: Tables that may hold a header and no rows: with every figure in US dollars there is
 #: nothing to convert, and an empty rate table is then the honest state.
@@ -72,10 +80,22 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Failure]]:
         while reading: missing or empty file, wrong encoding, wrong delimiter, rows with
         the wrong number of fields, repeated header names.
     """
-    file = path.name
     if not path.is_file():
-        return None, [Failure(file, None, None, "", f"file is missing (expected at {path})")]
-    text, failures = _decode(file, path.read_bytes())
+        return None, [Failure(path.name, None, None, "", f"file is missing (expected at {path})")]
+    return parse_table(path.name, path.read_bytes())
+
+
+def parse_table(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Failure]]:
+    """Parse one dataset file's bytes; see :func:`read_table`.
+
+    Parameters
+    ----------
+    file : str
+        The file name failures report.
+    data : bytes
+        The file's content.
+    """
+    text, failures = _decode(file, data)
     if text is None:
         return None, failures
     if not text.strip():
@@ -204,6 +224,22 @@ def load_datasets(directory: Path | str = "datasets") -> Datasets:
     """
     frames, failures = check_datasets(directory)
     errors = [f for f in failures if f.severity == "error"]
+    if errors:
+        raise DataInvalid(errors)
+    return _typed(frames, Path(directory))
+
+
+def build_datasets(frames: dict[str, pd.DataFrame], directory: Path | str = "<memory>") -> Datasets:
+    """Validate and type tables already in memory (strings, indexed by line number).
+
+    The same path as :func:`load_datasets` without the files: for notebooks and tests.
+
+    Raises
+    ------
+    DataInvalid
+        Carrying every error found.
+    """
+    errors = [f for f in validate_frames(frames) if f.severity == "error"]
     if errors:
         raise DataInvalid(errors)
     return _typed(frames, Path(directory))

@@ -132,13 +132,13 @@ def parse_figure(text: str) -> Figure:
     return Figure(value=value, scale=scale, decimals=decimals)
 
 
-def parse_growth(text: str) -> tuple[float, int]:
-    """Parse a stated growth as written into percent and printed decimals.
+def parse_growth(text: str) -> tuple[float, float]:
+    """Parse a stated growth as written into percent and its precision in points.
 
-    ``7.4%`` and ``7.4 percent`` give ``7.4``; ``2.4 times`` gives ``140.0`` (a level
-    2.4 times the base is 140% above it). The sign is not read from the text: a
-    source writes "fell 20%", so the row's ``growth_pct`` carries the sign and only
-    its magnitude is compared with this.
+    ``7.4%`` and ``7.4 percent`` give ``(7.4, 0.05)``; ``2.4 times`` gives
+    ``(140.0, 5.0)``: a level 2.4 times the base is 140% above it, known to +/-0.05 times.
+    The sign is not read from the text: a source writes "fell 20%", so the row's
+    ``growth_pct`` carries the sign and only its magnitude is compared with this.
 
     Raises
     ------
@@ -147,8 +147,9 @@ def parse_growth(text: str) -> tuple[float, int]:
     """
     if times := _TIMES.search(text):
         value, decimals = _number(times[1])
-        return (value - 1.0) * 100.0, decimals
+        return (value - 1.0) * 100.0, 100.0 * 0.5 * 10.0**-decimals
     numbers = _NUMBER.findall(text)
     if len(numbers) != 1:
         raise FigureError("a growth as written holds exactly one number")
-    return _number(numbers[0])
+    value, decimals = _number(numbers[0])
+    return value, 0.5 * 10.0**-decimals

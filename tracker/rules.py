@@ -156,13 +156,13 @@ def _growth_as_written(frames: Frames) -> list[Failure]:
         recorded = _number(row["growth_pct"])
         text = row["growth_as_written"]
         try:
-            written, decimals = parse_growth(text)
+            written, half_width = parse_growth(text)
         except FigureError as err:
             failures.append(
                 Failure(FILES["observations"], int(line), "growth_as_written", text, str(err))
             )
             continue
-        if recorded is not None and abs(abs(recorded) - written) > 0.5 * 10.0**-decimals + 1e-9:
+        if recorded is not None and abs(abs(recorded) - written) > half_width + 1e-9:
             rule = f"reads as {written:g}%, but growth_pct records {row['growth_pct']}"
             failures.append(
                 Failure(FILES["observations"], int(line), "growth_as_written", text, rule)

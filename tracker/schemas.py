@@ -221,3 +221,85 @@ SCHEMAS = {
 FILES = {name: f"{name}.csv" for name in SCHEMAS}
 #: The columns that identify one row of each table.
 KEYS = {name: list(schema.unique) for name, schema in SCHEMAS.items()}
+
+#: Every status a goal can have (SPEC section 5), in the order a report lists them.
+STATUSES = (
+    "achieved",
+    "on_track",
+    "needs_acceleration",
+    "off_track",
+    "reversing",
+    "missed",
+    "awaiting_data",
+    "insufficient_history",
+    "no_baseline",
+    "not_judged",
+)
+
+
+def _num(description: str, *checks: pa.Check) -> pa.Column:
+    return pa.Column(float, list(checks), nullable=True, description=description)
+
+
+def _int(description: str) -> pa.Column:
+    return pa.Column("Int64", nullable=True, description=description)
+
+
+_RATIO_MIN = pa.Check.ge(0)
+
+#: The gap table that :func:`tracker.gaps.compute_gaps` returns: one row per tracked goal.
+gap_table = pa.DataFrameSchema(
+    {
+        "target_id": pa.Column(str, unique=True, description="Newest link of the chain."),
+        "country_a": pa.Column(str, pa.Check.isin(COUNTRIES)),
+        "country_b": pa.Column(str, pa.Check.isin(COUNTRIES)),
+        "flow": pa.Column(str, pa.Check.isin(FLOWS)),
+        "kind": pa.Column(str, pa.Check.isin(TARGET_KINDS)),
+        "judged_by": pa.Column(str, pa.Check.isin(COUNTRIES), description="Judged reporter."),
+        "target_usd_mn": _num("Target value.", pa.Check.gt(0)),
+        "deadline_year": _int("Stated, carried or assumed deadline."),
+        "is_deadline_assumed": pa.Column(bool, description="No deadline was ever stated."),
+        "deadline_as_worded": pa.Column(str),
+        "deadline_stated_in": pa.Column(
+            str, nullable=True, description="Chain link that stated the deadline."
+        ),
+        "stated_date": pa.Column(str),
+        "source_id": pa.Column(str),
+        "chain_length": pa.Column(int, pa.Check.ge(1)),
+        "baseline_year": _int("Latest year with a full-year value."),
+        "baseline_usd_mn": _num("Value in the baseline year.", pa.Check.gt(0)),
+        "is_baseline_derived": pa.Column(bool, description="Summed from twelve months."),
+        "annual_points": pa.Column(int, pa.Check.ge(0)),
+        "history_start_year": _int("First year of the growth window."),
+        "history_start_usd_mn": _num("Value in that year.", pa.Check.gt(0)),
+        "mirror_usd_mn": _num("Partner-reported value in the baseline year.", pa.Check.gt(0)),
+        "mirror_ratio": _num("Judged value over mirror value.", pa.Check.gt(0)),
+        "share_achieved": _num("Baseline value over target (1 = reached).", _RATIO_MIN),
+        "growth_hist_pct": _num("Annual growth over the window."),
+        "growth_req_pct": _num("Annual growth needed from baseline to deadline."),
+        "gap_pp": _num("Required minus historical growth, points."),
+        "progress_ratio": _num("Historical over required growth."),
+        "projected_usd_mn": _num("Value at the deadline at the historical rate.", _RATIO_MIN),
+        "shortfall_usd_mn": _num("Target minus projection."),
+        "year_reached": _num("Fractional year the trend reaches the target."),
+        **{
+            f"growth_req_{h}y_pct": _num(
+                f"Growth needed to reach the target {h} years after the baseline."
+            )
+            for h in (3, 5, 10)
+        },
+        "ytd_span": pa.Column(str, nullable=True, description="Latest year-to-date span."),
+        "ytd_usd_mn": _num("Its value.", pa.Check.gt(0)),
+        "ytd_prior_usd_mn": _num("Same months a year earlier.", pa.Check.gt(0)),
+        "ytd_yoy_pct": _num("Year-on-year growth of the year to date."),
+        "nowcast_year": _int("Year the nowcast is for (baseline + 1)."),
+        "nowcast_usd_mn": _num(
+            "Baseline x (1 + year-to-date growth); flagged, never an annual value.", _RATIO_MIN
+        ),
+        "status": pa.Column(str, pa.Check.isin(STATUSES)),
+    },
+    name="gap_table",
+    strict=True,
+    coerce=True,
+)
+__all__ += ["STATUSES", "gap_table"]

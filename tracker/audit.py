@@ -1,0 +1,268 @@
+"""Consistency findings: figures that cannot all be true at their written precision.
+
+SPEC section 6. Each check takes the loaded observations and returns findings; every
+finding names its severity, the rows (file and line) and sources involved, and the
+arithmetic that convicts them. All checks here are warnings: the data stays as printed,
+and the disagreement is information for the reader.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tracker.datasets import Datasets
+from tracker.figures import parse_growth
+from tracker.gaps import annual_series, current_vintage
+from tracker.periods import spans_frame
+
+__all__ = ["FINDING_COLUMNS", "JUMP_FACTOR", "MIRROR_TOLERANCE", "audit"]
+
+#: Partner statistics differ for known reasons (CIF against FOB, timing, re-exports), so
+#: mirror figures are compared only beyond this relative difference.
+MIRROR_TOLERANCE = 0.25
+#: A year five times above or below its neighbours is a unit slip candidate: a typed
+#: "80" for "800" lands just under tenfold when the true value moved too.
+JUMP_FACTOR = 5.0
+#: "About" a figure widens its precision to at least this share of the value.
+ABOUT_SHARE = 0.05
+_LOWER_BOUND_WORDS = ("over", "more than", "exceeding", "at least")
+_UPPER_BOUND_WORDS = ("nearly", "almost", "less than", "up to")
+_ABOUT_WORDS = ("about", "approximately", "around")
+_FILE = "observations.csv"
+_KEY = ["reporter", "partner", "flow"]
+_FLIP = {"total": "total", "exports": "imports", "imports": "exports"}
+
+FINDING_COLUMNS = [
+    "check",
+    "severity",
+    "reporter",
+    "partner",
+    "flow",
+    "span",
+    "rows",
+    "source_ids",
+    "message",
+]
+
+
+def _bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Lowest and highest value each row's figure as written allows, in USD millions."""
+    value, half = frame["value_usd_mn"], frame["half_width_usd_mn"].fillna(0.0)
+    qualifier = frame["qualifier"]
+    about = qualifier.isin(_ABOUT_WORDS)
+    half = half.where(~about, np.maximum(half, ABOUT_SHARE * value))
+    low = (value - half).where(~qualifier.isin(_UPPER_BOUND_WORDS), 0.0)
+    high = (value + half).where(~qualifier.isin(_LOWER_BOUND_WORDS), np.inf)
+    return low, high
+
+
+def _with_bounds(frame: pd.DataFrame) -> pd.DataFrame:
+    low, high = _bounds(frame)
+    return frame.assign(low=low, high=high)
+
+
+def _rows(*lines) -> str:
+    return "; ".join(f"{_FILE}:{int(line)}" for line in lines)
+
+
+def _finding(check: str, row: pd.Series, rows: str, sources: str, message: str) -> dict:
+    return {
+        "check": check,
+        "severity": "warning",
+        "reporter": row["reporter"],
+        "partner": row["partner"],
+        "flow": row["flow"],
+        "span": row["span"],
+        "rows": rows,
+        "source_ids": sources,
+        "message": message,
+    }
+
+
+def _growth_claims(obs: pd.DataFrame) -> list[dict]:
+    """A stated growth that the stated levels cannot produce at their precision."""
+    levels = _with_bounds(obs[obs["value"].notna()])
+    claims = obs[obs["growth_pct"].notna()].copy()
+    base = claims["growth_base_span"].where(claims["growth_base_span"] != "", None)
+    shifted_start, shifted_end = claims["span_start"] - 12, claims["span_end"] - 12
+    explicit = spans_frame(base.fillna(""))
+    claims["base_start"] = explicit["span_start"].where(base.notna(), shifted_start)
+    claims["base_end"] = explicit["span_end"].where(base.notna(), shifted_end)
+    # The claim's own level where it printed one, otherwise every source's level.
+    claims = claims.drop(columns=["value_usd_mn"]).merge(
+        levels[[*_KEY, "span", "line", "value_usd_mn", "low", "high"]],
+        on=[*_KEY, "span"],
+        suffixes=("", "_now"),
+    )
+    claims = claims[claims["value"].isna() | (claims["line"] == claims["line_now"])]
+    pairs = claims.merge(
+        levels[
+            [*_KEY, "span_start", "span_end", "line", "value_usd_mn", "low", "high", "source_id"]
+        ],
+        left_on=[*_KEY, "base_start", "base_end"],
+        right_on=[*_KEY, "span_start", "span_end"],
+        suffixes=("", "_base"),
+    )
+    findings = []
+    for _, row in pairs.iterrows():
+        stated, half = parse_growth(row["growth_as_written"])
+        stated = float(np.sign(row["growth_pct"]) or 1) * stated
+        implied_low = 100 * (row["low"] / row["high_base"] - 1)
+        implied_high = 100 * (row["high"] / row["low_base"] - 1)
+        if stated + half < implied_low or stated - half > implied_high:
+            message = (
+                f"stated {stated:+.1f}%, but {row['value_usd_mn']:g} / "
+                f"{row['value_usd_mn_base']:g} implies {implied_low:+.2f}% to "
+                f"{implied_high:+.2f}% given the rounding"
+            )
+            sources = "; ".join(dict.fromkeys([row["source_id"], row["source_id_base"]]))
+            rows = _rows(*dict.fromkeys([row["line"], row["line_now"], row["line_base"]]))
+            findings.append(_finding("growth_claim", row, rows, sources, message))
+    return findings
+
+
+def _source_disagreements(obs: pd.DataFrame) -> list[dict]:
+    """Two sources giving the same figure differently beyond both figures' rounding."""
+    levels = _with_bounds(obs[obs["value"].notna()])
+    pairs = levels.merge(levels, on=[*_KEY, "span"], suffixes=("", "_b"))
+    pairs = pairs[pairs["line"] < pairs["line_b"]]
+    apart = (pairs["high"] < pairs["low_b"]) | (pairs["high_b"] < pairs["low"])
+    findings = []
+    for _, row in pairs[apart].iterrows():
+        same_day = row["published_on"] == row["published_on_b"]
+        verdict = (
+            "published the same day, so neither is taken as a revision"
+            if same_day
+            else "the newer publication is taken as the current value"
+        )
+        message = (
+            f"{row['value_usd_mn']:g} ({row['figure_as_written']}, {row['source_id']}) and "
+            f"{row['value_usd_mn_b']:g} ({row['figure_as_written_b']}, {row['source_id_b']}) "
+            f"differ beyond rounding; {verdict}"
+        )
+        sources = f"{row['source_id']}; {row['source_id_b']}"
+        findings.append(
+            _finding("sources_disagree", row, _rows(row["line"], row["line_b"]), sources, message)
+        )
+    return findings
+
+
+def _flows_add_up(current: pd.DataFrame) -> list[dict]:
+    """Exports plus imports must equal the total for the same reporter and span."""
+    levels = _with_bounds(current)
+    wide = {
+        flow: levels[levels["flow"] == flow].drop(columns="flow")
+        for flow in ("total", "exports", "imports")
+    }
+    on = ["reporter", "partner", "span"]
+    joined = (
+        wide["total"]
+        .merge(wide["exports"], on=on, suffixes=("", "_x"))
+        .merge(wide["imports"], on=on, suffixes=("", "_m"))
+    )
+    low = joined["low_x"] + joined["low_m"]
+    high = joined["high_x"] + joined["high_m"]
+    apart = (high < joined["low"]) | (low > joined["high"])
+    findings = []
+    for index, row in joined[apart].iterrows():
+        total = row["value_usd_mn_x"] + row["value_usd_mn_m"]
+        message = (
+            f"exports {row['value_usd_mn_x']:g} + imports {row['value_usd_mn_m']:g} = "
+            f"{total:g}, but the total is {row['value_usd_mn']:g} (between {low[index]:g} "
+            f"and {high[index]:g} would fit the rounding)"
+        )
+        sources = "; ".join(
+            dict.fromkeys([row["source_id"], row["source_id_x"], row["source_id_m"]])
+        )
+        rows = _rows(row["line"], row["line_x"], row["line_m"])
+        findings.append(
+            _finding("flows_add_up", {**row.to_dict(), "flow": "total"}, rows, sources, message)
+        )
+    return findings
+
+
+def _mirrors(current: pd.DataFrame) -> list[dict]:
+    """The two countries' statistics of the same trade differing beyond the tolerance."""
+    mirror = current.assign(flow=current["flow"].map(_FLIP))
+    pairs = current.merge(
+        mirror,
+        left_on=["reporter", "partner", "flow", "span"],
+        right_on=["partner", "reporter", "flow", "span"],
+        suffixes=("", "_m"),
+    )
+    pairs = pairs[pairs["reporter"] < pairs["reporter_m"]]
+    ratio = pairs["value_usd_mn_m"] / pairs["value_usd_mn"]
+    beyond = (ratio - 1).abs() > MIRROR_TOLERANCE
+    findings = []
+    for index, row in pairs[beyond].iterrows():
+        message = (
+            f"{row['reporter']} reports {row['value_usd_mn']:g}, {row['reporter_m']} reports "
+            f"{row['value_usd_mn_m']:g} ({_FLIP[row['flow']]} as seen from {row['reporter_m']}): "
+            f"ratio {ratio[index]:.2f}, beyond the {MIRROR_TOLERANCE:.0%} tolerance"
+        )
+        sources = f"{row['source_id']}; {row['source_id_m']}"
+        findings.append(
+            _finding("mirror", row, _rows(row["line"], row["line_m"]), sources, message)
+        )
+    return findings
+
+
+def _jumps(current: pd.DataFrame) -> list[dict]:
+    """A full year JUMP_FACTOR times above or below every neighbouring year reported."""
+    series = annual_series(current).dropna(subset=["line"])
+    grouped = series.groupby(_KEY, observed=True)
+    ratios = pd.DataFrame(
+        {
+            "before": series["value_usd_mn"] / grouped["value_usd_mn"].shift(1),
+            "after": series["value_usd_mn"] / grouped["value_usd_mn"].shift(-1),
+        }
+    )
+    up = (ratios >= JUMP_FACTOR) | ratios.isna()
+    down = (ratios <= 1 / JUMP_FACTOR) | ratios.isna()
+    has_neighbour = ratios.notna().any(axis=1)
+    flagged = has_neighbour & (up.all(axis=1) | down.all(axis=1))
+    findings = []
+    for index, row in series[flagged].iterrows():
+        shown = [
+            f"{ratios.at[index, side]:.2f}x the year {side}"
+            for side in ("before", "after")
+            if pd.notna(ratios.at[index, side])
+        ]
+        message = (
+            f"{row['value_usd_mn']:g} in {row['year']} is {' and '.join(shown)} "
+            f"(a factor of {JUMP_FACTOR:g} or more): a unit slip?"
+        )
+        findings.append(
+            _finding(
+                "jump",
+                {**row.to_dict(), "span": str(row["year"])},
+                _rows(row["line"]),
+                row["source_id"],
+                message,
+            )
+        )
+    return findings
+
+
+def audit(data: Datasets) -> pd.DataFrame:
+    """Every consistency finding in the observations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding, columns :data:`FINDING_COLUMNS`, in a stable order.
+    """
+    obs = data.observations
+    current = current_vintage(obs, pd.Timestamp.max.date())
+    findings = (
+        _growth_claims(obs)
+        + _source_disagreements(obs)
+        + _flows_add_up(current)
+        + _mirrors(current)
+        + _jumps(current)
+    )
+    table = pd.DataFrame(findings, columns=FINDING_COLUMNS)
+    return table.sort_values(
+        ["check", "reporter", "partner", "flow", "span", "rows"], ignore_index=True
+    )
