@@ -1,0 +1,177 @@
+"""The gap engine against hand calculations (SPEC section 5)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from tests.builders import build, observation, target
+from tests.conftest import SHIPPED
+from tracker import load_datasets
+from tracker.gaps import GapParams, compute_gaps
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_datasets(SHIPPED)
+
+
+def _row(gaps, target_id):
+    rows = gaps[gaps.target_id == target_id]
+    assert len(rows) == 1, list(gaps.target_id)
+    return rows.iloc[0]
+
+
+def test_kazakhstan_tajikistan_as_of_march_2025(shipped):
+    row = _row(compute_gaps(shipped, date(2025, 3, 1)), "kaz-tjk-2bn-2025")
+    assert (row.baseline_year, row.baseline_usd_mn) == (2024, 1200.0)
+    assert row.deadline_year == 2027
+    assert not row.is_deadline_assumed
+    assert row.deadline_stated_in == "kaz-tjk-2bn-2027"
+    assert row.growth_req_pct == pytest.approx(100 * ((2000 / 1200) ** (1 / 3) - 1))
+    assert row.growth_req_pct == pytest.approx(18.56, abs=0.05)
+    # 2021 was also $1.2 billion: three years of no net growth.
+    assert row.history_start_year == 2021
+    assert row.growth_hist_pct == pytest.approx(0.0)
+    assert row.status == "reversing"
+    assert row.share_achieved == pytest.approx(1200 / 2000)
+
+
+def test_before_the_2024_figure_was_published_baseline_falls_back(shipped):
+    gaps = compute_gaps(shipped, date(2025, 1, 15))
+    row = _row(gaps, "kaz-tjk-2bn-2027")  # the February 2025 restatement is not known yet
+    # 2023: $1.13 billion (August 2024) is newer than $1.1 billion (July 2024).
+    assert (row.baseline_year, row.baseline_usd_mn) == (2023, 1130.0)
+    assert row.history_start_year == 2020
+    g_hist = (1130 / 791) ** (1 / 3) - 1
+    g_req = (2000 / 1130) ** (1 / 4) - 1
+    assert row.growth_hist_pct == pytest.approx(100 * g_hist)
+    assert row.growth_req_pct == pytest.approx(100 * g_req)
+    assert row.gap_pp == pytest.approx(100 * (g_req - g_hist))
+    assert row.progress_ratio == pytest.approx(g_hist / g_req)
+    assert row.status == "needs_acceleration"  # 0.82 is between 0.6 and 0.95
+    assert row.projected_usd_mn == pytest.approx(1130 * (1 + g_hist) ** 4)
+    assert row.shortfall_usd_mn == pytest.approx(2000 - 1130 * (1 + g_hist) ** 4)
+    assert row.year_reached == pytest.approx(2023 + math.log(2000 / 1130) / math.log(1 + g_hist))
+
+
+def test_pakistan_within_the_next_year(shipped):
+    row = _row(compute_gaps(shipped, date(2026, 3, 1)), "kaz-pak-1bn-2027")
+    assert row.judged_by == "PAK"
+    assert (row.baseline_year, row.baseline_usd_mn) == (2025, 250.0)
+    assert row.deadline_year == 2027
+    assert row.growth_req_pct == pytest.approx(100 * ((1000 / 250) ** (1 / 2) - 1))
+    assert row.growth_hist_pct == pytest.approx(100 * ((250 / 197) ** (1 / 3) - 1))
+    assert row.status == "off_track"
+    assert row.chain_length == 4
+
+
+def test_superseded_targets_are_not_judged(shipped):
+    ids = set(compute_gaps(shipped, date(2026, 11, 30)).target_id)
+    assert "kaz-tjk-2bn-2027" not in ids and "kaz-tjk-2bn-2025" in ids
+    assert "kaz-pak-1bn-2019" not in ids and "kaz-pak-1bn-2027" in ids
+
+
+def test_potentials_are_tracked_but_not_judged(shipped):
+    gaps = compute_gaps(shipped, date(2026, 11, 30))
+    assert _row(gaps, "pak-kaz-export-potential-1.7bn").status == "not_judged"
+
+
+def test_no_stated_deadline_is_assumed_with_horizons():
+    data = build(
+        [
+            observation(2019, 100, "2020-02-01"),
+            observation(2020, 110, "2021-02-01"),
+            observation(2021, 121, "2022-02-01"),
+        ],
+        [target(value_mn=400, deadline="", stated="2021-06-01")],
+    )
+    row = _row(compute_gaps(data, date(2022, 3, 1)), "t1")
+    assert row.is_deadline_assumed
+    assert row.deadline_year == 2021 + 5
+    assert row.growth_req_pct == pytest.approx(100 * ((400 / 121) ** (1 / 5) - 1))
+    for horizon in (3, 5, 10):
+        expected = 100 * ((400 / 121) ** (1 / horizon) - 1)
+        assert row[f"growth_req_{horizon}y_pct"] == pytest.approx(expected)
+    params = GapParams(assumed_horizon_years=8)
+    assert _row(compute_gaps(data, date(2022, 3, 1), params), "t1").deadline_year == 2029
+
+
+def test_twelve_months_make_a_derived_year():
+    months = [observation(f"2023-{m:02d}", 10 + m, "2024-02-01") for m in range(1, 13)]
+    data = build([observation(2022, 100, "2023-02-01"), *months], [target(value_mn=500)])
+    row = _row(compute_gaps(data, date(2024, 3, 1)), "t1")
+    assert row.baseline_year == 2023
+    assert row.baseline_usd_mn == pytest.approx(sum(10 + m for m in range(1, 13)))
+    assert row.is_baseline_derived
+
+
+def test_eleven_months_are_not_a_year():
+    months = [observation(f"2023-{m:02d}", 10, "2024-02-01") for m in range(1, 12)]
+    data = build([observation(2022, 100, "2023-02-01"), *months], [target(value_mn=500)])
+    assert _row(compute_gaps(data, date(2024, 3, 1)), "t1").baseline_year == 2022
+
+
+def test_year_to_date_nowcast():
+    data = build(
+        [
+            observation(2022, 800, "2023-02-01"),
+            observation(2023, 1000, "2024-02-01"),
+            observation("2023-01/2023-06", 400, "2023-08-01"),
+            observation("2024-01/2024-06", 460, "2024-08-01"),
+        ],
+        [target()],
+    )
+    row = _row(compute_gaps(data, date(2024, 9, 1)), "t1")
+    assert row.baseline_year == 2023  # the half-year never enters the annual series
+    assert row.ytd_span == "2024-01/2024-06"
+    assert row.ytd_yoy_pct == pytest.approx(100 * (460 / 400 - 1))
+    assert row.nowcast_year == 2024
+    assert row.nowcast_usd_mn == pytest.approx(1000 * 460 / 400)
+
+
+def test_mirror_series_beside_the_judged_one():
+    data = build(
+        [
+            observation(2022, 800, "2023-02-01"),
+            observation(2023, 1000, "2024-02-01"),
+            observation(2023, 800, "2024-03-01", reporter="TJK", partner="KAZ"),
+        ],
+        [target()],
+    )
+    row = _row(compute_gaps(data, date(2024, 6, 1)), "t1")
+    assert row.mirror_usd_mn == pytest.approx(800)
+    assert row.mirror_ratio == pytest.approx(1000 / 800)
+
+
+def test_exports_target_judged_by_the_importer_uses_its_imports():
+    data = build(
+        [
+            observation(2022, 40, "2023-02-01", reporter="ARM", partner="KAZ", flow="imports"),
+            observation(2023, 50, "2024-02-01", reporter="ARM", partner="KAZ", flow="imports"),
+        ],
+        [target(value_mn=350, country_a="KAZ", country_b="ARM", flow="exports", judged_by="ARM")],
+    )
+    row = _row(compute_gaps(data, date(2024, 6, 1)), "t1")
+    assert row.baseline_usd_mn == pytest.approx(50)
+
+
+@pytest.mark.parametrize(
+    ("values", "as_of", "deadline", "status"),
+    [
+        ({2022: 1800, 2023: 2100}, date(2024, 6, 1), "2027", "achieved"),
+        ({2022: 1000, 2023: 1100, 2024: 1500}, date(2025, 6, 1), "2024", "missed"),
+        ({2022: 1000, 2023: 1100}, date(2025, 6, 1), "2024", "awaiting_data"),
+        ({2023: 1100}, date(2024, 6, 1), "2027", "insufficient_history"),
+        ({}, date(2024, 6, 1), "2027", "no_baseline"),
+        ({2022: 1000, 2023: 1200}, date(2024, 6, 1), "2027", "on_track"),
+        ({2022: 1000, 2023: 1050}, date(2024, 6, 1), "2027", "off_track"),
+    ],
+)
+def test_statuses(values, as_of, deadline, status):
+    obs = [observation(year, v, f"{year + 1}-02-01") for year, v in values.items()]
+    obs = obs or [observation(2023, 5, "2024-02-01", reporter="ARM", partner="KAZ")]
+    data = build(obs, [target(deadline=deadline, stated="2022-01-10")])
+    assert _row(compute_gaps(data, as_of), "t1").status == status
