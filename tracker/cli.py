@@ -18,7 +18,6 @@ from tracker.audit import audit
 from tracker.datasets import Datasets, check_datasets, load_datasets
 from tracker.failures import DataInvalid
 from tracker.gaps import compute_gaps
-from tracker.schemas import FILES
 
 __all__ = ["main"]
 
@@ -29,9 +28,8 @@ def _validate(args: argparse.Namespace) -> int:
     directory = Path(args.datasets)
     if not directory.is_dir():
         raise _DatasetsError(EXIT_USAGE, [f"tracker: datasets directory not found: {directory}"])
-    frames, failures = check_datasets(directory)
+    rows, failures = check_datasets(directory)
     errors = [f for f in failures if f.severity == "error"]
-    rows = {name: len(frames[name]) if name in frames else None for name in FILES}
     if args.format == "json":
         report = {
             "valid": not errors,

@@ -1,8 +1,9 @@
-"""Loading the dataset files: the I/O edge between CSV text and validated frames.
+"""Loading the dataset files: the I/O edge between files and validated frames.
 
-Load reads each file as text (UTF-8, a byte-order mark and CRLF line endings accepted,
-surrounding whitespace stripped) into a frame of strings indexed by line number; validation
-checks those; Process turns valid text into typed columns (periods, floats, USD millions).
+Load reads each CSV as text (UTF-8, a byte-order mark and CRLF line endings accepted,
+surrounding whitespace stripped) into a frame of strings indexed by line number, and each
+Parquet panel (``*.parquet``) as typed columns indexed by row number; validation checks
+those; Process turns them into typed observations (periods, floats, USD millions).
 """
 
 from __future__ import annotations
@@ -12,19 +13,26 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.parquet as pq
 
+from tracker.coding import codes_against
 from tracker.failures import DataInvalid, Failure
 from tracker.figures import MN_PER_SCALE, parse_figure
-from tracker.periods import is_full_year, latest_day, spans_frame
-from tracker.schemas import FILES
-from tracker.validation import validate_frames
+from tracker.periods import latest_day, spans_frame
+from tracker.rules import panel_failures
+from tracker.schemas import FILES, observation_panel
+from tracker.validation import schema_failures, validate_frames
 
 __all__ = [
     "Datasets",
+    "Panel",
     "build_datasets",
     "check_datasets",
     "load_datasets",
+    "observations_for",
     "parse_table",
     "read_datasets",
     "read_table",
@@ -33,6 +41,31 @@ __all__ = [
 #: Tables that may hold a header and no rows: with every figure in US dollars there is
 #: nothing to convert, and an empty rate table is then the honest state.
 _MAY_BE_EMPTY = frozenset({"fx_rates"})
+#: Files in the datasets folder that hold imported panels of observations.
+PANEL_PATTERN = "*.parquet"
+#: Columns a panel may leave out, with the value a CSV row would have.
+_PANEL_DEFAULTS = {
+    "figure_as_written": "",
+    "qualifier": "",
+    "growth_pct": "",
+    "growth_as_written": "",
+    "growth_base_span": "",
+    "note": "",
+}
+_KEY = ["reporter", "partner", "flow"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """An imported panel of observations as read from Parquet, validated, not yet typed.
+
+    ``frame`` keeps the file's columns (repeated values as categories) and is indexed by
+    row number from 1 (``line``), so a 25-million-row panel stays compact until a
+    computation selects the series it needs (:func:`observations_for`).
+    """
+
+    file: str
+    frame: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -48,6 +81,7 @@ class Datasets:
     targets: pd.DataFrame
     fx_rates: pd.DataFrame
     directory: Path
+    panels: tuple[Panel, ...] = ()
 
 
 def _decode(file: str, data: bytes) -> tuple[str | None, list[Failure]]:
@@ -150,22 +184,19 @@ def read_datasets(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Failur
     return frames, failures
 
 
-def _published(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
-    known_from = sources.set_index("source_id")["published_date"].map(latest_day)
-    return pd.to_datetime(observations["source_id"].map(known_from))
-
-
 def _to_usd_mn(
     amount: pd.Series, frame: pd.DataFrame, year: pd.Series, fx_rates: pd.DataFrame
 ) -> pd.Series:
     """An amount in the row's currency and scale, in USD millions at the year's average rate."""
     rate = pd.Series(1.0, index=frame.index)
-    foreign = frame["currency"].ne("USD") & frame["currency"].ne("")
+    currency = frame["currency"].astype(str)
+    foreign = currency.ne("USD") & currency.ne("")
     if foreign.any():
         table = fx_rates.set_index(["currency", "year"])["units_per_usd"]
-        keys = pd.MultiIndex.from_arrays([frame.loc[foreign, "currency"], year[foreign]])
+        keys = pd.MultiIndex.from_arrays([currency[foreign], year[foreign]])
         rate[foreign] = table.reindex(keys).to_numpy()
-    return amount * frame["scale"].map(MN_PER_SCALE) / rate
+    scale = frame["scale"].astype(str).map(MN_PER_SCALE)
+    return amount * scale / rate
 
 
 def _half_width(figures: pd.Series) -> pd.Series:
@@ -173,7 +204,33 @@ def _half_width(figures: pd.Series) -> pd.Series:
     return figures.map(lambda text: parse_figure(text).half_width if text else None).astype(float)
 
 
-def _typed(frames: dict[str, pd.DataFrame], directory: Path) -> Datasets:
+def _typed_observations(
+    frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame
+) -> pd.DataFrame:
+    """Observations indexed by line (CSV) or row (panel), as typed columns."""
+    obs = frame.reset_index()
+    for column, default in _PANEL_DEFAULTS.items():
+        if column not in obs:
+            obs[column] = default
+    for column in [*_KEY, "span", "source_id", "currency", "scale"]:
+        obs[column] = obs[column].astype(str)
+    obs["value"] = pd.to_numeric(obs["value"].replace("", None))
+    obs["growth_pct"] = pd.to_numeric(obs["growth_pct"].replace("", None))
+    obs = obs.join(spans_frame(obs["span"]))
+    start, end = obs["span_start"].dt, obs["span_end"].dt
+    obs["is_full_year"] = (start.month == 1) & (end.month == 12) & (start.year == end.year)
+    obs["year"] = end.year
+    obs["published_on"] = obs["source_id"].map(sources.set_index("source_id")["published_on"])
+    obs["value_usd_mn"] = _to_usd_mn(obs["value"], obs, obs["year"], fx)
+    obs["half_width_usd_mn"] = _to_usd_mn(
+        _half_width(obs["figure_as_written"]), obs, obs["year"], fx
+    )
+    return obs
+
+
+def _typed(
+    frames: dict[str, pd.DataFrame], directory: Path, panels: tuple[Panel, ...] = ()
+) -> Datasets:
     sources = frames["sources"].reset_index()
     sources["published_on"] = pd.to_datetime(sources["published_date"].map(latest_day))
 
@@ -181,27 +238,86 @@ def _typed(frames: dict[str, pd.DataFrame], directory: Path) -> Datasets:
     fx["year"] = fx["year"].astype(int)
     fx["units_per_usd"] = fx["units_per_usd"].astype(float)
 
-    obs = frames["observations"].reset_index()
-    obs["value"] = pd.to_numeric(obs["value"].replace("", None))
-    obs["growth_pct"] = pd.to_numeric(obs["growth_pct"].replace("", None))
-    obs = obs.join(spans_frame(obs["span"]))
-    obs["is_full_year"] = [
-        is_full_year(s, e) for s, e in zip(obs["span_start"], obs["span_end"], strict=True)
-    ]
-    obs["year"] = obs["span_end"].dt.year
-    obs["published_on"] = _published(obs, frames["sources"].reset_index())
-    obs["value_usd_mn"] = _to_usd_mn(obs["value"], obs, obs["year"], fx)
-    obs["half_width_usd_mn"] = _to_usd_mn(
-        _half_width(obs["figure_as_written"]), obs, obs["year"], fx
-    )
+    obs = _typed_observations(frames["observations"], sources, fx)
 
     tgt = frames["targets"].reset_index()
     tgt["value"] = tgt["value"].astype(float)
     tgt["deadline_year"] = pd.to_numeric(tgt["deadline_year"].replace("", None)).astype("Int64")
     tgt["stated_year"] = tgt["stated_date"].str[:4].astype(int)
-    tgt["published_on"] = _published(tgt, frames["sources"].reset_index())
+    tgt["published_on"] = tgt["source_id"].map(sources.set_index("source_id")["published_on"])
     tgt["value_usd_mn"] = _to_usd_mn(tgt["value"], tgt, tgt["stated_year"], fx)
-    return Datasets(sources, obs, tgt, fx, Path(directory))
+    return Datasets(sources, obs, tgt, fx, Path(directory), panels)
+
+
+def _matching(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
+    """Rows of ``frame`` whose reporter, partner and flow are one of ``keys``' rows."""
+    row_key = np.zeros(len(frame), dtype=np.int64)
+    wanted = np.zeros(len(keys), dtype=np.int64)
+    for column in _KEY:
+        values = pd.Index(keys[column].astype(str).unique())
+        row_key = row_key * (len(values) + 1) + codes_against(frame[column], values) + 1
+        wanted = wanted * (len(values) + 1) + values.get_indexer(keys[column].astype(str)) + 1
+    return np.isin(row_key, wanted)
+
+
+def observations_for(data: Datasets, keys: pd.DataFrame) -> pd.DataFrame:
+    """Typed observations of the given series, from the CSV file and every panel.
+
+    Parameters
+    ----------
+    data : Datasets
+    keys : pandas.DataFrame
+        Columns ``reporter``, ``partner``, ``flow``: the series wanted.
+    """
+    parts = [data.observations[_matching(data.observations, keys)]]
+    for panel in data.panels:
+        selected = panel.frame[_matching(panel.frame, keys)]
+        if len(selected):
+            parts.append(_typed_observations(selected, data.sources, data.fx_rates))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def read_panels(
+    directory: Path, published: dict[str, object] | None
+) -> tuple[tuple[Panel, ...], list[Failure]]:
+    """Read and validate every Parquet panel in a folder.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+    published : dict or None
+        Latest publication day by source_id, for the source rules; None when
+        ``sources.csv`` could not be read (those rules are then skipped).
+    """
+    panels, failures = [], []
+    for path in sorted(Path(directory).glob(PANEL_PATTERN)):
+        try:
+            frame = pq.read_table(path).to_pandas()
+        except (OSError, pyarrow.ArrowException) as err:
+            failures.append(
+                Failure(path.name, None, None, "", f"cannot be read as Parquet ({err})")
+            )
+            continue
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="line")
+        problems = schema_failures(observation_panel, path.name, frame)
+        if published is not None and not any(f.line == 1 and f.value == "" for f in problems):
+            problems += panel_failures(path.name, frame, published)
+        failures += problems
+        panels.append(Panel(path.name, frame))
+    return tuple(panels), failures
+
+
+def _publication_days(frames: dict[str, pd.DataFrame]) -> dict[str, object] | None:
+    sources = frames.get("sources")
+    if sources is None or not {"source_id", "published_date"} <= set(sources.columns):
+        return None
+    days = {}
+    for sid, text in zip(sources["source_id"], sources["published_date"], strict=True):
+        try:
+            days[sid] = latest_day(text)
+        except ValueError:
+            days[sid] = None
+    return days
 
 
 def load_datasets(directory: Path | str = "datasets") -> Datasets:
@@ -222,11 +338,11 @@ def load_datasets(directory: Path | str = "datasets") -> Datasets:
     DataInvalid
         Carrying every error found, when any file breaks a rule. Warnings do not raise.
     """
-    frames, failures = check_datasets(directory)
+    frames, panels, failures = _check(Path(directory))
     errors = [f for f in failures if f.severity == "error"]
     if errors:
         raise DataInvalid(errors)
-    return _typed(frames, Path(directory))
+    return _typed(frames, Path(directory), panels)
 
 
 def build_datasets(frames: dict[str, pd.DataFrame], directory: Path | str = "<memory>") -> Datasets:
@@ -245,17 +361,26 @@ def build_datasets(frames: dict[str, pd.DataFrame], directory: Path | str = "<me
     return _typed(frames, Path(directory))
 
 
-def check_datasets(directory: Path | str) -> tuple[dict[str, pd.DataFrame], list[Failure]]:
+def _check(directory: Path) -> tuple[dict[str, pd.DataFrame], tuple[Panel, ...], list[Failure]]:
+    frames, failures = read_datasets(directory)
+    failures += validate_frames(frames)
+    panels, panel_problems = read_panels(directory, _publication_days(frames))
+    return frames, panels, sorted(failures + panel_problems, key=_order)
+
+
+def check_datasets(directory: Path | str) -> tuple[dict[str, int | None], list[Failure]]:
     """Read and validate the datasets without typing them.
 
     Returns
     -------
     tuple
-        The frames as read and every failure, errors and warnings, in file and line order.
+        Rows read per file (None for a file that could not be read) and every failure,
+        errors and warnings, in file and line order.
     """
-    frames, failures = read_datasets(Path(directory))
-    failures += validate_frames(frames)
-    return frames, sorted(failures, key=_order)
+    frames, panels, failures = _check(Path(directory))
+    rows = {name: len(frames[name]) if name in frames else None for name in FILES}
+    rows |= {panel.file: len(panel.frame) for panel in panels}
+    return rows, failures
 
 
 def _order(failure: Failure) -> tuple:

@@ -23,7 +23,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.datasets import Datasets
+from tracker.datasets import Datasets, observations_for
 from tracker.schemas import gap_table
 
 __all__ = [
@@ -250,7 +250,13 @@ def compute_gaps(data: Datasets, as_of: date, params: GapParams | None = None) -
     params = params or GapParams()
     goals = newest_links(data.targets, as_of, params)
     keys = _series_keys(goals)
-    current = current_vintage(data.observations, as_of)
+    wanted = pd.concat(
+        [
+            keys[_KEY],
+            keys[["mirror_reporter", "reporter", "mirror_flow"]].set_axis(_KEY, axis=1),
+        ]
+    )
+    current = current_vintage(observations_for(data, wanted), as_of)
     series = annual_series(current)
 
     points = keys[["target_id", *_KEY]].merge(series, on=_KEY)

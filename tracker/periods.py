@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
+
+from tracker.coding import per_value
 
 __all__ = [
     "DateError",
@@ -27,6 +30,8 @@ _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+#: Ordinal pandas uses for a missing period.
+_NAT = np.iinfo(np.int64).min
 
 
 class SpanError(ValueError):
@@ -94,24 +99,27 @@ def is_full_year(start: pd.Period, end: pd.Period) -> bool:
     return start.year == end.year and start.month == 1 and end.month == 12
 
 
+def _span_ordinals(text: str | None) -> tuple[int, int]:
+    try:
+        start, end = parse_span(text or "")
+    except SpanError:
+        return _NAT, _NAT
+    return start.ordinal, end.ordinal
+
+
 def spans_frame(spans: pd.Series) -> pd.DataFrame:
     """Parse a column of spans into ``span_start``/``span_end`` monthly periods.
 
     Spans that do not parse give ``NaT``; validation reports them, so callers that run
     after validation see none. Each distinct span is parsed once.
     """
-    parsed = {}
-    for text in spans.dropna().unique():
-        try:
-            parsed[text] = parse_span(text)
-        except SpanError:
-            parsed[text] = (pd.NaT, pd.NaT)
-    start = spans.map(lambda s: parsed.get(s, (pd.NaT, pd.NaT))[0])
-    end = spans.map(lambda s: parsed.get(s, (pd.NaT, pd.NaT))[1])
+    ordinals = per_value(spans, _span_ordinals)
+    start = np.fromiter((pair[0] for pair in ordinals), dtype=np.int64, count=len(ordinals))
+    end = np.fromiter((pair[1] for pair in ordinals), dtype=np.int64, count=len(ordinals))
     return pd.DataFrame(
         {
-            "span_start": pd.PeriodIndex(start, freq="M"),
-            "span_end": pd.PeriodIndex(end, freq="M"),
+            "span_start": pd.arrays.PeriodArray(start, dtype="period[M]"),
+            "span_end": pd.arrays.PeriodArray(end, dtype="period[M]"),
         },
         index=spans.index,
     )

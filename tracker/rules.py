@@ -10,14 +10,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
+from tracker.coding import codes_against, per_value
 from tracker.failures import Failure
 from tracker.figures import FigureError, parse_figure, parse_growth
 from tracker.periods import DateError, SpanError, latest_day, parse_dated, parse_span
-from tracker.schemas import FILES, SCALES
+from tracker.schemas import COUNTRIES, FILES, FLOWS, SCALES
 
-__all__ = ["RULES"]
+__all__ = ["RULES", "panel_failures"]
 
 Frames = dict[str, pd.DataFrame]
 
@@ -341,3 +343,81 @@ RULES: tuple[Callable[[Frames], list[Failure]], ...] = (
     _target_dates,
     _supersedes_chains,
 )
+
+
+def panel_failures(file: str, panel: pd.DataFrame, published: dict[str, object]) -> list[Failure]:
+    """The cross-column rules for a Parquet panel, vectorised over its rows.
+
+    Reporter differs from partner; the key (reporter, partner, flow, span, source) is
+    unique; every source is registered; no span ends after its source's publication.
+    Rows are numbered from 1.
+    """
+    countries = pd.Index(sorted(COUNTRIES))
+    reporter = codes_against(panel["reporter"], countries)
+    partner = codes_against(panel["partner"], countries)
+    failures = _rows_where(
+        file,
+        panel,
+        (reporter == partner) & (reporter >= 0),
+        "partner",
+        "is the same country as reporter",
+    )
+
+    span_codes, spans = pd.factorize(panel["span"])
+    source_codes, sources = pd.factorize(panel["source_id"])
+    parts = [
+        (reporter, len(countries)),
+        (partner, len(countries)),
+        (codes_against(panel["flow"], pd.Index(FLOWS)), len(FLOWS)),
+        (span_codes, len(spans)),
+        (source_codes, len(sources)),
+    ]
+    key = np.zeros(len(panel), dtype=np.int64)
+    for codes, size in parts:  # mixed radix: one integer per distinct key
+        key = key * (size + 1) + (codes + 1)
+    # A panel written in key order is checked in one pass; otherwise hash the keys.
+    if len(key) > 1 and not np.all(key[1:] > key[:-1]):
+        repeated = pd.Series(key).duplicated().to_numpy()
+        failures += _rows_where(
+            file,
+            panel,
+            repeated,
+            "reporter+partner+flow+span+source_id",
+            "duplicate key: an earlier row has the same reporter, partner, flow, span, source_id",
+        )
+
+    known = per_value(panel["source_id"], lambda sid: sid in published, bool)
+    failures += _rows_where(
+        file, panel, ~known, "source_id", "unknown source_id (not in sources.csv)"
+    )
+    end_day = per_value(panel["span"], _ordinal_end, np.int64)
+    published_day = per_value(
+        panel["source_id"], lambda sid: _ordinal(published.get(sid), _NEVER), np.int64
+    )
+    failures += _rows_where(
+        file, panel, end_day > published_day, "span", "span ends after its source was published"
+    )
+    return failures
+
+
+#: Day numbers standing for "unknown" so that an unparsed span or source never compares late.
+_NEVER, _UNKNOWN_END = np.iinfo(np.int64).max, -1
+
+
+def _ordinal(day, missing: int) -> int:
+    return day.toordinal() if day else missing
+
+
+def _ordinal_end(span: str | None) -> int:
+    return _ordinal(_span_end_day(span) if span else None, _UNKNOWN_END)
+
+
+def _rows_where(
+    file: str, panel: pd.DataFrame, mask: np.ndarray, column: str, rule: str
+) -> list[Failure]:
+    lines = panel.index.to_numpy()[mask]
+    values = panel[column.split("+")[0]].to_numpy()[mask]
+    return [
+        Failure(file, int(line), column, str(value), rule)
+        for line, value in zip(lines, values, strict=True)
+    ]

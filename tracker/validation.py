@@ -11,24 +11,23 @@ import pandera.pandas as pa
 
 from tracker.failures import Failure
 from tracker.rules import RULES
-from tracker.schemas import FILES, KEYS, SCHEMAS
+from tracker.schemas import FILES, SCHEMAS
 
 __all__ = ["schema_failures", "validate_frames"]
 
 
-def _failure(file: str, table: str, case: pd.Series) -> Failure:
+def _failure(file: str, schema: pa.DataFrameSchema, case: pd.Series) -> Failure:
     check, column, value = str(case["check"]), case["column"], str(case["failure_case"])
     if check == "column_in_dataframe":
         return Failure(file, 1, value, "", "required column is missing from the header")
     if check == "column_in_schema":
-        known = ", ".join(SCHEMAS[table].columns)
+        known = ", ".join(schema.columns)
         return Failure(file, 1, value, value, f"unknown column (the columns are: {known})")
     line = None if pd.isna(case["index"]) else int(case["index"])
     return Failure(file, line, column, value, check)
 
 
-def _duplicates(file: str, table: str, cases: pd.DataFrame) -> list[Failure]:
-    key = KEYS[table]
+def _duplicates(file: str, key: list[str], cases: pd.DataFrame) -> list[Failure]:
     failures = []
     for line, rows in cases.groupby("index"):
         values = dict(zip(rows["column"], rows["failure_case"].astype(str), strict=True))
@@ -38,24 +37,25 @@ def _duplicates(file: str, table: str, cases: pd.DataFrame) -> list[Failure]:
     return failures
 
 
-def schema_failures(table: str, frame: pd.DataFrame) -> list[Failure]:
-    """Validate one table's text against its schema; one failure per offending cell.
+def schema_failures(schema: pa.DataFrameSchema, file: str, frame: pd.DataFrame) -> list[Failure]:
+    """Validate one file's frame against its schema; one failure per offending cell.
 
     Parameters
     ----------
-    table : str
-        Key of :data:`tracker.schemas.SCHEMAS`.
+    schema : pandera.DataFrameSchema
+        One of :data:`tracker.schemas.SCHEMAS`, or the panel schema.
+    file : str
+        The file name failures report.
     frame : pandas.DataFrame
-        The file as strings, indexed by line number.
+        The file as read, indexed by line (or row) number.
     """
-    file = FILES[table]
     try:
-        SCHEMAS[table].validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
         is_duplicate = cases["check"].astype(str).eq("multiple_fields_uniqueness")
-        failures = _duplicates(file, table, cases[is_duplicate])
-        failures += [_failure(file, table, case) for _, case in cases[~is_duplicate].iterrows()]
+        failures = _duplicates(file, list(schema.unique or []), cases[is_duplicate])
+        failures += [_failure(file, schema, case) for _, case in cases[~is_duplicate].iterrows()]
         return failures
     return []
 
@@ -69,7 +69,7 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     failures = []
     complete = {}
     for table, frame in frames.items():
-        failures += schema_failures(table, frame)
+        failures += schema_failures(SCHEMAS[table], FILES[table], frame)
         if set(SCHEMAS[table].columns) <= set(frame.columns):
             complete[table] = frame
     for rule in RULES:
