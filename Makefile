@@ -18,7 +18,7 @@ validate: $(STAMP)
 	$(BIN)/tracker validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check tracker tests
+	$(BIN)/ruff check tracker tests benchmarks
 
 test: $(STAMP) validate lint
 	$(BIN)/python -m pytest -q

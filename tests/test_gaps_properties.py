@@ -83,8 +83,9 @@ def test_nothing_published_after_the_as_of_date_changes_the_result(first, rate, 
 @SETTINGS
 @given(first=start, rate=growth, seed=st.integers(min_value=0, max_value=2**31 - 1))
 def test_shuffling_the_rows_changes_nothing(first, rate, seed):
-    obs = _series(first, rate) + [
-        observation(2023, first, "2024-03-01", reporter="TJK", partner="KAZ")
+    obs = [
+        *_series(first, rate),
+        observation(2023, first, "2024-03-01", reporter="TJK", partner="KAZ"),
     ]
     data = build(obs, [target(), target("t2", value_mn=900, deadline="")])
     shuffled = Datasets(

@@ -11,28 +11,26 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["codes_against", "per_value"]
+__all__ = ["factorize", "failing"]
 
 
-def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+def factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and distinct values; a categorical column's own codes, without copying text."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy(), series.cat.categories
     codes, uniques = pd.factorize(series)
     return codes, pd.Index(uniques)
 
 
-def per_value(series: pd.Series, func: Callable, dtype=object) -> np.ndarray:
-    """``func`` applied to every distinct value once, spread back over the rows.
+def failing(series: pd.Series, test: Callable[[object], bool]) -> np.ndarray:
+    """Rows whose value fails ``test`` (missing values fail), deciding per distinct value.
 
-    Missing values give ``func``'s result for None.
+    When every distinct value passes, no row is looked at again: the common case of a
+    valid panel costs one test per distinct value.
     """
-    codes, uniques = _factorize(series)
-    results = np.array([func(value) for value in uniques] + [func(None)], dtype=dtype)
-    return results[codes]  # code -1 (missing) picks the last entry
-
-
-def codes_against(series: pd.Series, uniques: pd.Index) -> np.ndarray:
-    """Each row's position in ``uniques``, or -1 where its value is not there."""
-    codes, own = _factorize(series)
-    positions = np.append(uniques.get_indexer(own), -1)
-    return positions[codes]
+    codes, uniques = factorize(series)
+    bad = [code for code, value in enumerate(uniques) if not test(value)]
+    missing = codes.min(initial=0) < 0
+    if not bad and not missing:
+        return np.zeros(len(codes), dtype=bool)
+    return np.isin(codes, [*bad, -1] if missing else bad)

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
 
-from tracker.coding import codes_against
+from tracker.coding import factorize
 from tracker.failures import DataInvalid, Failure
 from tracker.figures import MN_PER_SCALE, parse_figure
 from tracker.periods import latest_day, spans_frame
@@ -250,14 +250,29 @@ def _typed(
 
 
 def _matching(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
-    """Rows of ``frame`` whose reporter, partner and flow are one of ``keys``' rows."""
-    row_key = np.zeros(len(frame), dtype=np.int64)
-    wanted = np.zeros(len(keys), dtype=np.int64)
+    """Rows of ``frame`` whose reporter, partner and flow are one of ``keys``' rows.
+
+    Works in the frame's own codes (a categorical column is not copied): the wanted keys
+    are translated into those codes, and each row looks its key up in one table.
+    """
+    sizes, row_codes, wanted_codes = [], [], []
     for column in _KEY:
-        values = pd.Index(keys[column].astype(str).unique())
-        row_key = row_key * (len(values) + 1) + codes_against(frame[column], values) + 1
-        wanted = wanted * (len(values) + 1) + values.get_indexer(keys[column].astype(str)) + 1
-    return np.isin(row_key, wanted)
+        codes, uniques = factorize(frame[column])
+        sizes.append(len(uniques) + 1)
+        row_codes.append(codes)
+        wanted_codes.append(uniques.get_indexer(keys[column].astype(str)))
+    dtype = np.int32 if np.prod(sizes, dtype=float) < np.iinfo(np.int32).max else np.int64
+    row_key = np.zeros(len(frame), dtype=dtype)
+    wanted = np.zeros(len(keys), dtype=np.int64)
+    for size, codes, wanted_code in zip(sizes, row_codes, wanted_codes, strict=True):
+        row_key *= size
+        row_key += codes
+        row_key += 1
+        wanted = wanted * size + wanted_code + 1
+    present = np.all(np.array(wanted_codes) >= 0, axis=0)
+    table = np.zeros(int(np.prod(sizes)), dtype=bool)
+    table[wanted[present]] = True
+    return table[row_key]
 
 
 def observations_for(data: Datasets, keys: pd.DataFrame) -> pd.DataFrame:
@@ -292,7 +307,8 @@ def read_panels(
     panels, failures = [], []
     for path in sorted(Path(directory).glob(PANEL_PATTERN)):
         try:
-            frame = pq.read_table(path).to_pandas()
+            # Column by column, freeing Arrow memory as it goes: a lower peak.
+            frame = pq.read_table(path).to_pandas(split_blocks=True, self_destruct=True)
         except (OSError, pyarrow.ArrowException) as err:
             failures.append(
                 Failure(path.name, None, None, "", f"cannot be read as Parquet ({err})")

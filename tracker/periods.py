@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.coding import per_value
+from tracker.coding import factorize
 
 __all__ = [
     "DateError",
@@ -113,9 +113,9 @@ def spans_frame(spans: pd.Series) -> pd.DataFrame:
     Spans that do not parse give ``NaT``; validation reports them, so callers that run
     after validation see none. Each distinct span is parsed once.
     """
-    ordinals = per_value(spans, _span_ordinals)
-    start = np.fromiter((pair[0] for pair in ordinals), dtype=np.int64, count=len(ordinals))
-    end = np.fromiter((pair[1] for pair in ordinals), dtype=np.int64, count=len(ordinals))
+    codes, uniques = factorize(spans)
+    parsed = np.array([_span_ordinals(text) for text in uniques] + [(_NAT, _NAT)], np.int64)
+    start, end = parsed[codes, 0], parsed[codes, 1]  # code -1 (missing) picks NaT
     return pd.DataFrame(
         {
             "span_start": pd.arrays.PeriodArray(start, dtype="period[M]"),

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
-from tracker.coding import per_value
+from tracker.coding import failing
 from tracker.figures import MN_PER_SCALE, QUALIFIERS
 from tracker.periods import DateError, SpanError, parse_dated, parse_span
 
@@ -311,10 +311,9 @@ __all__ += ["STATUSES", "gap_table"]
 def _each_value(rule: str, test) -> pa.Check:
     """A vectorised check that tests each distinct value once (see tracker.coding)."""
 
-    def passes(value) -> bool:
-        return value is not None and bool(test(value))
-
-    return pa.Check(lambda s: pd.Series(per_value(s, passes, bool), index=s.index), error=rule)
+    return pa.Check(
+        lambda s: pd.Series(~failing(s, lambda v: bool(test(v))), index=s.index), error=rule
+    )
 
 
 def _finite_positive(series: pd.Series) -> pd.Series:
