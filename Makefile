@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test validate lint clean
+.PHONY: report test validate lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required, found " + sys.version.split()[0])'
@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# This month's report from the shipped datasets, into reports/YYYY-MM/.
+report: $(STAMP)
+	$(BIN)/tracker report --month $$(date +%Y-%m)
 
 validate: $(STAMP)
 	$(BIN)/tracker validate

@@ -8,6 +8,8 @@ and the disagreement is information for the reader.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -245,16 +247,23 @@ def _jumps(current: pd.DataFrame) -> list[dict]:
     return findings
 
 
-def audit(data: Datasets) -> pd.DataFrame:
+def audit(data: Datasets, as_of: date | None = None) -> pd.DataFrame:
     """Every consistency finding in the observations.
+
+    Parameters
+    ----------
+    data : Datasets
+    as_of : datetime.date, optional
+        Only observations published by this day; all of them when None.
 
     Returns
     -------
     pandas.DataFrame
         One row per finding, columns :data:`FINDING_COLUMNS`, in a stable order.
     """
-    obs = data.observations
-    current = current_vintage(obs, pd.Timestamp.max.date())
+    as_of = as_of or pd.Timestamp.max.date()
+    obs = data.observations[data.observations["published_on"] <= pd.Timestamp(as_of)]
+    current = current_vintage(obs, as_of)
     findings = (
         _growth_claims(obs)
         + _source_disagreements(obs)

@@ -18,6 +18,8 @@ from tracker.audit import audit
 from tracker.datasets import Datasets, check_datasets, load_datasets
 from tracker.failures import DataInvalid
 from tracker.gaps import compute_gaps
+from tracker.report import NothingToReport, build_report, month_end
+from tracker.schemas import STATUS_COLUMNS
 
 __all__ = ["main"]
 
@@ -49,25 +51,6 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if errors else EXIT_OK
 
 
-#: The status columns a CI or spreadsheet reads first, in this order (issue 3).
-STATUS_COLUMNS = [
-    "target_id",
-    "country_a",
-    "country_b",
-    "flow",
-    "target_usd_mn",
-    "deadline_year",
-    "is_deadline_assumed",
-    "baseline_year",
-    "baseline_usd_mn",
-    "share_achieved",
-    "growth_hist_pct",
-    "growth_req_pct",
-    "gap_pp",
-    "projected_usd_mn",
-    "year_reached",
-    "status",
-]
 #: Columns of the human-readable status table.
 _TEXT_COLUMNS = [
     "target_id",
@@ -137,6 +120,22 @@ def _audit(args: argparse.Namespace) -> int:
     return EXIT_INVALID if errors else EXIT_OK
 
 
+def _report(args: argparse.Namespace) -> int:
+    data = _load(args)
+    try:
+        month_end(args.month)
+    except ValueError as err:
+        print(f"tracker: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = build_report(data, args.month, args.out, show_progress=sys.stderr.isatty())
+    except NothingToReport as nothing:
+        print(f"tracker: {nothing}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"report written to {path}/ (index.html, report.md, status.csv, figures/)")
+    return EXIT_OK
+
+
 def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -183,6 +182,19 @@ def _parser() -> argparse.ArgumentParser:
     _add_datasets(audit_)
     audit_.add_argument("--format", choices=("text", "csv", "json"), default="text")
     audit_.set_defaults(run=_audit)
+
+    report = commands.add_parser("report", help="write the monthly report for a month")
+    _add_datasets(report)
+    report.add_argument(
+        "--month", required=True, metavar="YYYY-MM", help="report as of this month's last day"
+    )
+    report.add_argument(
+        "--out",
+        default="reports",
+        metavar="DIR",
+        help="folder that receives YYYY-MM/ (default: reports)",
+    )
+    report.set_defaults(run=_report)
     return parser
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "compute_gaps",
     "current_vintage",
     "newest_links",
+    "target_series",
 ]
 
 #: Horizons, in years after the baseline, for which the required growth is shown beside an
@@ -151,6 +152,50 @@ def _series_keys(goals: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _selected_series(
+    data: Datasets, keys: pd.DataFrame, as_of: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Current observations and annual series of the judged and mirror keys only."""
+    wanted = pd.concat(
+        [keys[_KEY], keys[["mirror_reporter", "reporter", "mirror_flow"]].set_axis(_KEY, axis=1)]
+    )
+    current = current_vintage(observations_for(data, wanted), as_of)
+    return current, annual_series(current)
+
+
+def target_series(data: Datasets, gaps: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The annual series behind each row of a gap table, for charts and tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``target_id``, ``role`` (``judged`` or ``mirror``), ``reporter``,
+        ``year``, ``value_usd_mn``, ``is_derived``, and the ``source_id`` and ``line`` of
+        the observation used (empty for a derived year); sorted.
+    """
+    keys = _series_keys(gaps)
+    _, series = _selected_series(data, keys, as_of)
+    judged = keys[["target_id", *_KEY]].merge(series, on=_KEY).assign(role="judged")
+    mirror = (
+        keys[["target_id", "mirror_reporter", "reporter", "mirror_flow"]]
+        .set_axis(["target_id", *_KEY], axis=1)
+        .merge(series, on=_KEY)
+        .assign(role="mirror")
+    )
+    columns = [
+        "target_id",
+        "role",
+        "reporter",
+        "year",
+        "value_usd_mn",
+        "is_derived",
+        "source_id",
+        "line",
+    ]
+    both = pd.concat([judged[columns], mirror[columns]], ignore_index=True)
+    return both.sort_values(["target_id", "role", "year"], ignore_index=True)
+
+
 def _baseline(points: pd.DataFrame, window: int) -> pd.DataFrame:
     """Baseline and window-start year and value per target, from its series points."""
     last = points.sort_values("year").drop_duplicates("target_id", keep="last")
@@ -250,14 +295,7 @@ def compute_gaps(data: Datasets, as_of: date, params: GapParams | None = None) -
     params = params or GapParams()
     goals = newest_links(data.targets, as_of, params)
     keys = _series_keys(goals)
-    wanted = pd.concat(
-        [
-            keys[_KEY],
-            keys[["mirror_reporter", "reporter", "mirror_flow"]].set_axis(_KEY, axis=1),
-        ]
-    )
-    current = current_vintage(observations_for(data, wanted), as_of)
-    series = annual_series(current)
+    current, series = _selected_series(data, keys, as_of)
 
     points = keys[["target_id", *_KEY]].merge(series, on=_KEY)
     base = _baseline(points, params.window_years)
@@ -281,6 +319,7 @@ def compute_gaps(data: Datasets, as_of: date, params: GapParams | None = None) -
             "deadline_stated_in",
             "stated_date",
             "source_id",
+            "chain_root",
             "chain_length",
         ]
     ].copy()

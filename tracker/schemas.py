@@ -268,6 +268,9 @@ gap_table = pa.DataFrameSchema(
         ),
         "stated_date": pa.Column(str),
         "source_id": pa.Column(str),
+        "chain_root": pa.Column(
+            str, description="First statement of the goal: its identity across restatements."
+        ),
         "chain_length": pa.Column(int, pa.Check.ge(1)),
         "baseline_year": _int("Latest year with a full-year value."),
         "baseline_usd_mn": _num("Value in the baseline year.", pa.Check.gt(0)),
@@ -305,7 +308,26 @@ gap_table = pa.DataFrameSchema(
     strict=True,
     coerce=True,
 )
-__all__ += ["STATUSES", "gap_table"]
+#: The status columns a CI or spreadsheet reads first, in this order .
+STATUS_COLUMNS = [
+    "target_id",
+    "country_a",
+    "country_b",
+    "flow",
+    "target_usd_mn",
+    "deadline_year",
+    "is_deadline_assumed",
+    "baseline_year",
+    "baseline_usd_mn",
+    "share_achieved",
+    "growth_hist_pct",
+    "growth_req_pct",
+    "gap_pp",
+    "projected_usd_mn",
+    "year_reached",
+    "status",
+]
+__all__ += ["STATUSES", "STATUS_COLUMNS", "gap_table"]
 
 
 def _each_value(rule: str, test) -> pa.Check:

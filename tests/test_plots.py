@@ -1,0 +1,107 @@
+"""Charts, inspected through their Axes under Agg: the data drawn, not the pixels."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from tests.builders import build, observation, target
+from tracker import compute_gaps
+from tracker.gaps import target_series
+from tracker.plots import LABELS, overview_chart, progress_chart
+
+AS_OF = date(2024, 9, 1)
+
+
+@pytest.fixture(scope="module")
+def charted():
+    data = build(
+        [
+            observation(2021, 800, "2022-02-01"),
+            observation(2022, 900, "2023-02-01"),
+            observation(2023, 1000, "2024-02-01"),
+            observation(2023, 700, "2024-03-01", reporter="TJK", partner="KAZ"),
+            observation("2023-01/2023-06", 400, "2023-08-01"),
+            observation("2024-01/2024-06", 460, "2024-08-01"),
+        ],
+        [
+            target(value_mn=2000, deadline="2027"),
+            target("t2", value_mn=1500, deadline="", stated="2022-03-01", country_b="PAK"),
+        ],
+    )
+    gaps = compute_gaps(data, AS_OF)
+    return gaps, target_series(data, gaps, AS_OF)
+
+
+def _line(axes, label_start: str):
+    lines = [line for line in axes.get_lines() if line.get_label().startswith(label_start)]
+    assert len(lines) == 1, [line.get_label() for line in axes.get_lines()]
+    return lines[0]
+
+
+def _chart(charted, target_id):
+    gaps, series = charted
+    row = gaps.set_index("target_id", drop=False).loc[target_id]
+    return row, progress_chart(row, series[series.target_id == target_id]).axes[0]
+
+
+def test_reported_and_mirror_series_equal_the_data(charted):
+    _, axes = _chart(charted, "t1")
+    judged = _line(axes, "reported by KAZ")
+    assert list(judged.get_xdata()) == [2021, 2022, 2023]
+    assert list(judged.get_ydata()) == [800, 900, 1000]
+    mirror = _line(axes, "mirror: reported by TJK")
+    assert list(mirror.get_xdata()) == [2023] and list(mirror.get_ydata()) == [700]
+
+
+def test_target_marker_sits_at_deadline_and_value(charted):
+    _, axes = _chart(charted, "t1")
+    marker = _line(axes, LABELS["target"])
+    assert list(marker.get_xdata()) == [2027] and list(marker.get_ydata()) == [2000]
+    assert marker.get_markerfacecolor() != "white"  # a stated deadline: filled
+
+
+def test_required_path_and_trend_start_at_the_baseline(charted):
+    _, axes = _chart(charted, "t1")
+    required = _line(axes, "required path")
+    years, values = required.get_xdata(), required.get_ydata()
+    assert (years[0], values[0]) == (2023, pytest.approx(1000))
+    assert (years[-1], values[-1]) == (2027, pytest.approx(2000))
+    trend = _line(axes, "current trend")
+    g_hist = (1000 / 800) ** (1 / 2) - 1
+    assert trend.get_ydata()[-1] == pytest.approx(1000 * (1 + g_hist) ** 4)
+
+
+def test_nowcast_is_a_distinct_marker(charted):
+    _, axes = _chart(charted, "t1")
+    nowcast = _line(axes, "nowcast 2024")
+    assert list(nowcast.get_xdata()) == [2024]
+    assert nowcast.get_ydata()[0] == pytest.approx(1000 * 460 / 400)
+    assert nowcast.get_marker() == "D" and nowcast.get_linestyle() == "None"
+
+
+def test_assumed_deadline_is_marked_as_assumed(charted):
+    row, axes = _chart(charted, "t2")
+    assert row.is_deadline_assumed
+    assumed = _line(axes, "assumed deadline 2027")
+    assert list(assumed.get_xdata()) == [2027, 2027]  # a vertical line
+    assert _line(axes, LABELS["target"]).get_markerfacecolor() == "white"
+    assert "(assumed)" in axes.get_title(loc="left")
+
+
+def test_axes_are_labelled_with_units(charted):
+    _, axes = _chart(charted, "t1")
+    assert axes.get_xlabel() == "year"
+    assert "US$" in axes.get_ylabel()
+
+
+def test_overview_bars_are_the_shares_achieved(charted):
+    gaps, _ = charted
+    figure = overview_chart(gaps)
+    share_axes = figure.axes[0]
+    judged = gaps[gaps.baseline_usd_mn.notna()].sort_values("target_id", ascending=False)
+    widths = [patch.get_width() for patch in share_axes.patches]
+    assert np.allclose(widths, judged.share_achieved)
+    assert [t.get_text() for t in share_axes.get_yticklabels()] == list(judged.target_id)
