@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.datasets import Datasets
-from tracker.figures import parse_growth
+from tracker.figures import APPROXIMATE, JUST_BELOW, LOWER_BOUNDS, UPPER_BOUNDS, parse_growth
 from tracker.gaps import annual_series, current_vintage
 from tracker.periods import spans_frame
 
@@ -28,9 +28,6 @@ MIRROR_TOLERANCE = 0.25
 JUMP_FACTOR = 5.0
 #: "About" a figure widens its precision to at least this share of the value.
 ABOUT_SHARE = 0.05
-_LOWER_BOUND_WORDS = ("over", "more than", "exceeding", "at least")
-_UPPER_BOUND_WORDS = ("nearly", "almost", "less than", "up to")
-_ABOUT_WORDS = ("about", "approximately", "around")
 _FILE = "observations.csv"
 _KEY = ["reporter", "partner", "flow"]
 _FLIP = {"total": "total", "exports": "imports", "imports": "exports"}
@@ -52,10 +49,10 @@ def _bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Lowest and highest value each row's figure as written allows, in USD millions."""
     value, half = frame["value_usd_mn"], frame["half_width_usd_mn"].fillna(0.0)
     qualifier = frame["qualifier"]
-    about = qualifier.isin(_ABOUT_WORDS)
+    about = qualifier.isin(APPROXIMATE)
     half = half.where(~about, np.maximum(half, ABOUT_SHARE * value))
-    low = (value - half).where(~qualifier.isin(_UPPER_BOUND_WORDS), 0.0)
-    high = (value + half).where(~qualifier.isin(_LOWER_BOUND_WORDS), np.inf)
+    low = (value - half).where(~qualifier.isin(UPPER_BOUNDS + JUST_BELOW), 0.0)
+    high = (value + half).where(~qualifier.isin(LOWER_BOUNDS), np.inf)
     return low, high
 
 

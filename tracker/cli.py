@@ -20,6 +20,7 @@ from tracker.failures import DataInvalid
 from tracker.gaps import compute_gaps
 from tracker.report import NothingToReport, build_report, month_end
 from tracker.schemas import STATUS_COLUMNS
+from tracker.whatif import growth_needed, meet_probability, sensitivity, target_view
 
 __all__ = ["main"]
 
@@ -136,11 +137,124 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _whatif_answer(args: argparse.Namespace, data: Datasets) -> dict:
+    try:
+        row, series = target_view(data, args.target_id, args.as_of)
+    except KeyError:
+        known = ", ".join(sorted(data.targets["target_id"]))
+        raise _DatasetsError(
+            EXIT_USAGE,
+            [f"tracker: unknown target {args.target_id!r} as of {args.as_of} (known: {known})"],
+        ) from None
+    deadline = args.deadline or int(row["deadline_year"])
+    answer = {
+        "target_id": row["target_id"],
+        "asked_for": args.target_id,
+        "as_of": str(args.as_of),
+        "status": row["status"],
+        "judged_by": row["judged_by"],
+        "target_usd_mn": row["target_usd_mn"],
+        "deadline_year": deadline,
+        "is_deadline_assumed": bool(row["is_deadline_assumed"]) and not args.deadline,
+        "baseline_year": None,
+        "baseline_usd_mn": None,
+        "growth_hist_pct": None,
+        "growth_needed_pct": None,
+        "scenarios": [],
+        "probability": None,
+    }
+    if pd.isna(row["baseline_year"]):
+        answer["reason"] = f"no full-year value in {row['judged_by']}'s series: nothing to project"
+        return answer
+    answer |= {
+        "baseline_year": int(row["baseline_year"]),
+        "baseline_usd_mn": float(row["baseline_usd_mn"]),
+        "growth_hist_pct": None if pd.isna(row["growth_hist_pct"]) else row["growth_hist_pct"],
+        "growth_needed_pct": 100 * float(growth_needed(row, deadline))
+        if deadline > row["baseline_year"]
+        else None,
+    }
+    rates = (
+        [g / 100 for g in args.growth]
+        if args.growth
+        else ([row["growth_hist_pct"] / 100] if pd.notna(row["growth_hist_pct"]) else [])
+    )
+    if rates and deadline > row["baseline_year"]:
+        grid = sensitivity(row, rates, [deadline])
+        answer["scenarios"] = grid.drop(columns="deadline_year").to_dict("records")
+    if args.simulate:
+        chance = meet_probability(row, series, args.simulate, args.seed, deadline)
+        answer["probability"] = {
+            "value": chance.probability,
+            "simulations": chance.simulations,
+            "seed": chance.seed,
+            "reason": chance.reason,
+            "rates_pct": {int(y): 100 * r for y, r in chance.rates.items()},
+        }
+    return answer
+
+
+def _whatif(args: argparse.Namespace) -> int:
+    answer = _whatif_answer(args, _load(args))
+    if args.format == "json":
+        print(json.dumps(answer, indent=2, default=float))
+        return EXIT_OK
+    if answer["status"] == "not_judged":
+        head = (
+            f"{answer['target_id']}: a potential of {answer['target_usd_mn']:,.0f} USD mn, "
+            "tracked, not judged"
+        )
+    else:
+        assumed = " (assumed)" if answer["is_deadline_assumed"] else ""
+        head = (
+            f"{answer['target_id']}: {answer['target_usd_mn']:,.0f} USD mn by "
+            f"{answer['deadline_year']}{assumed}, status {answer['status']}"
+        )
+    print(
+        head
+        if answer["asked_for"] == answer["target_id"]
+        else f"{head} (newest statement of {answer['asked_for']})"
+    )
+    if answer["baseline_year"] is None:
+        print(f"  {answer['reason']}")
+        return EXIT_OK
+    print(
+        f"  baseline {answer['baseline_usd_mn']:,.1f} USD mn in {answer['baseline_year']}"
+        f" ({answer['judged_by']}'s statistics)"
+    )
+    if answer["growth_hist_pct"] is not None:
+        print(f"  historical growth {answer['growth_hist_pct']:+.2f}% a year")
+    if answer["growth_needed_pct"] is not None:
+        print(f"  growth needed     {answer['growth_needed_pct']:+.2f}% a year")
+    for s in answer["scenarios"]:
+        verdict = "met" if s["is_met"] else f"short by {s['shortfall_usd_mn']:,.1f} USD mn"
+        print(
+            f"  at {s['growth_pct']:+.1f}% a year: {s['projected_usd_mn']:,.1f} USD mn in "
+            f"{answer['deadline_year']}, {verdict}"
+        )
+    chance = answer["probability"]
+    if chance is not None:
+        print(
+            f"  probability of meeting it: {chance['value']:.1%} ({chance['simulations']:,} "
+            f"resampled paths, seed {chance['seed']})"
+            if chance["value"] is not None
+            else f"  probability unavailable: {chance['reason']}"
+        )
+    return EXIT_OK
+
+
 def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
 
 
 def _add_datasets(parser: argparse.ArgumentParser) -> None:
@@ -182,6 +296,41 @@ def _parser() -> argparse.ArgumentParser:
     _add_datasets(audit_)
     audit_.add_argument("--format", choices=("text", "csv", "json"), default="text")
     audit_.set_defaults(run=_audit)
+
+    whatif = commands.add_parser("whatif", help="what growth a target needs; scenarios, odds")
+    _add_datasets(whatif)
+    whatif.add_argument(
+        "target_id", metavar="TARGET_ID", help="any statement of the goal; the newest is used"
+    )
+    whatif.add_argument(
+        "--growth",
+        type=float,
+        nargs="+",
+        metavar="RATE",
+        help="annual growth in percent to project (default: historical)",
+    )
+    whatif.add_argument(
+        "--deadline",
+        type=int,
+        metavar="YEAR",
+        help="judge against this year instead of the target's deadline",
+    )
+    whatif.add_argument(
+        "--simulate",
+        type=_positive,
+        metavar="N",
+        help="resample the pair's own year-on-year growth N times",
+    )
+    whatif.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="seed of the resampling (default 0): same seed, same result",
+    )
+    whatif.add_argument("--as-of", type=_as_of, default=date.today(), metavar="DATE")
+    whatif.add_argument("--format", choices=("text", "json"), default="text")
+    whatif.set_defaults(run=_whatif)
 
     report = commands.add_parser("report", help="write the monthly report for a month")
     _add_datasets(report)

@@ -12,8 +12,13 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "APPROXIMATE",
+    "BOUNDS",
+    "JUST_BELOW",
+    "LOWER_BOUNDS",
     "MN_PER_SCALE",
     "QUALIFIERS",
+    "UPPER_BOUNDS",
     "Figure",
     "FigureError",
     "parse_figure",
@@ -31,20 +36,18 @@ _SCALE_WORDS = {
     "thousand": ("thousand", "thousands", "k", "тыс"),
 }
 
-#: Qualifiers a source puts before a figure; recorded, never dropped.
-QUALIFIERS = (
-    "about",
-    "approximately",
-    "around",
-    "over",
-    "more than",
-    "exceeding",
-    "nearly",
-    "almost",
-    "at least",
-    "less than",
-    "up to",
-)
+#: Qualifiers a source puts before a figure, by what they say of the true value.
+#: Recorded, never dropped. "Over $1 billion": the value is at least the figure.
+LOWER_BOUNDS = ("over", "more than", "exceeding", "at least")
+#: "Less than $1 million": the value is at most the figure.
+UPPER_BOUNDS = ("less than", "up to")
+#: "Nearly $893 million": close to the figure, from below.
+JUST_BELOW = ("nearly", "almost")
+#: "About $75 million": close to the figure, either side.
+APPROXIMATE = ("about", "approximately", "around")
+QUALIFIERS = APPROXIMATE + LOWER_BOUNDS + JUST_BELOW + UPPER_BOUNDS
+#: Qualifiers that make a figure a bound rather than a level.
+BOUNDS = LOWER_BOUNDS + UPPER_BOUNDS
 
 # A number as printed: digits with an optional decimal part after '.' or ','.
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)")

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from tracker.datasets import Datasets, observations_for
+from tracker.figures import BOUNDS
+from tracker.growth import annual_rate, compound, years_to_reach
 from tracker.schemas import gap_table
 
 __all__ = [
@@ -72,16 +74,18 @@ class GapParams:
 def current_vintage(observations: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The value current as of a date for every reporter, partner, flow and span.
 
-    Only rows published by ``as_of`` count; of several, the newest publication is current
-    (a tie goes to the row further down its file, the later entry). ``revisions`` counts
-    the older values it replaces.
+    Only rows published by ``as_of`` count. Of several, the newest point figure is current
+    (a tie goes to the row further down its file, the later entry); a bound ("over",
+    "less than") is used only where no point figure exists, since it is not a level.
+    ``revisions`` counts the older values it replaces.
     """
     known = observations[
         (observations["published_on"] <= pd.Timestamp(as_of)) & observations["value"].notna()
     ]
-    ordered = known.sort_values(["published_on", "line"], kind="stable")
+    known = known.assign(_is_point=~known["qualifier"].isin(BOUNDS))
+    ordered = known.sort_values(["_is_point", "published_on", "line"], kind="stable")
     key = [*_KEY, "span"]
-    current = ordered.drop_duplicates(key, keep="last")
+    current = ordered.drop_duplicates(key, keep="last").drop(columns="_is_point")
     revisions = ordered.groupby(key, observed=True).size().rename("revisions") - 1
     return current.merge(revisions.reset_index(), on=key, how="left")
 
@@ -345,19 +349,19 @@ def compute_gaps(data: Datasets, as_of: date, params: GapParams | None = None) -
     base_year = out["baseline_year"].astype(float)
     years_left = out["deadline_year"].astype(float) - base_year
     span = base_year - out["history_start_year"].astype(float)
-    g_hist = (value / out["history_start_usd_mn"]) ** (1 / span) - 1
-    g_req = (target / value) ** (1 / years_left.where(years_left > 0)) - 1
+    g_hist = annual_rate(out["history_start_usd_mn"], value, span)
+    g_req = annual_rate(value, target, years_left.where(years_left > 0))
     out["share_achieved"] = value / target
     out["growth_hist_pct"] = 100 * g_hist
     out["growth_req_pct"] = 100 * g_req
     out["gap_pp"] = out["growth_req_pct"] - out["growth_hist_pct"]
     out["progress_ratio"] = (g_hist / g_req).where(g_req > 0)
-    out["projected_usd_mn"] = (value * (1 + g_hist) ** years_left).where(years_left > 0)
+    out["projected_usd_mn"] = compound(value, g_hist, years_left).where(years_left > 0)
     out["shortfall_usd_mn"] = target - out["projected_usd_mn"]
     rising = (g_hist > 0) & (value < target)
-    out["year_reached"] = (base_year + np.log(target / value) / np.log1p(g_hist)).where(rising)
+    out["year_reached"] = (base_year + years_to_reach(value, target, g_hist)).where(rising)
     for horizon in HORIZONS_YEARS:
-        out[f"growth_req_{horizon}y_pct"] = 100 * ((target / value) ** (1 / horizon) - 1)
+        out[f"growth_req_{horizon}y_pct"] = 100 * annual_rate(value, target, horizon)
 
     ytd = _year_to_date(current, keys, base)
     out = out.join(ytd, on="target_id")

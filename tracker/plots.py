@@ -14,7 +14,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-__all__ = ["COLOURS", "LABELS", "overview_chart", "progress_chart"]
+__all__ = [
+    "COLOURS",
+    "FAN_BANDS",
+    "LABELS",
+    "fan_chart",
+    "overview_chart",
+    "progress_chart",
+    "scenario_chart",
+    "sensitivity_heatmap",
+]
 
 #: Okabe & Ito (2008) colours, distinguishable with every common colour-vision deficiency.
 COLOURS = {
@@ -216,4 +225,134 @@ def overview_chart(gaps: pd.DataFrame) -> Figure:
         axes.set_axisbelow(True)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
+    return figure
+
+
+#: Colours for scenarios, in order, after the colours the progress chart already uses.
+_SCENARIO_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00")
+
+
+def _history(axes: Axes, series: pd.DataFrame) -> None:
+    judged = series[series["role"] == "judged"].sort_values("year")
+    if len(judged):
+        axes.plot(
+            judged["year"],
+            judged["value_usd_mn"],
+            "-o",
+            color="#444444",
+            markersize=4,
+            label=LABELS["judged"].format(reporter=judged["reporter"].iloc[0]),
+        )
+
+
+def _target_marker(axes: Axes, row: pd.Series, deadline: int) -> None:
+    axes.plot(
+        [deadline],
+        [float(row["target_usd_mn"])],
+        marker="*",
+        markersize=14,
+        linestyle="none",
+        color=COLOURS["target"],
+        label=LABELS["target"],
+    )
+
+
+def scenario_chart(row: pd.Series, series: pd.DataFrame, paths: pd.DataFrame) -> Figure:
+    """Scenario paths from the baseline against the target.
+
+    Parameters
+    ----------
+    row, series
+        As for :func:`progress_chart`.
+    paths : pandas.DataFrame
+        :func:`tracker.whatif.project_target` output: ``scenario``, ``year``,
+        ``value_usd_mn``.
+    """
+    figure, axes = _figure()
+    _history(axes, series)
+    for colour, (name, path) in zip(
+        _SCENARIO_COLOURS, paths.groupby("scenario", sort=False), strict=False
+    ):
+        axes.plot(path["year"], path["value_usd_mn"], "--", color=colour, label=name)
+    deadline = int(paths["year"].max())
+    _target_marker(axes, row, deadline)
+    pair = f"{row['country_a']}–{row['country_b']}"
+    axes.set_title(
+        f"{pair} {row['flow']}: scenarios to {_usd(row['target_usd_mn'])} by {deadline}",
+        loc="left",
+        fontsize=11,
+    )
+    return _finish(figure, axes)
+
+
+#: The heat map's colour scale ends here: beyond 150% of the target, more is not news.
+_HEATMAP_TOP = 1.5
+#: Percentile bands of the fan chart, outer to inner.
+FAN_BANDS = ((5, 95), (25, 75))
+
+
+def fan_chart(row: pd.Series, series: pd.DataFrame, probability) -> Figure:
+    """Simulated paths as percentile bands, with the median and the target.
+
+    ``probability`` is a :class:`tracker.whatif.Probability` with paths.
+    """
+    figure, axes = _figure()
+    _history(axes, series)
+    base_year, base = int(row["baseline_year"]), float(row["baseline_usd_mn"])
+    years = np.concatenate([[base_year], probability.years])
+    paths = np.hstack([np.full((len(probability.paths), 1), base), probability.paths])
+    for (low, high), alpha in zip(FAN_BANDS, (0.18, 0.35), strict=True):
+        axes.fill_between(
+            years,
+            np.percentile(paths, low, axis=0),
+            np.percentile(paths, high, axis=0),
+            color=COLOURS["judged"],
+            alpha=alpha,
+            linewidth=0,
+            label=f"{low}th–{high}th percentile",
+        )
+    axes.plot(years, np.median(paths, axis=0), color=COLOURS["judged"], label="median")
+    _target_marker(axes, row, int(years[-1]))
+    pair = f"{row['country_a']}–{row['country_b']}"
+    axes.set_title(
+        f"{pair} {row['flow']}: {probability.simulations:,} resampled paths, "
+        f"P(target met) = {probability.probability:.0%}",
+        loc="left",
+        fontsize=11,
+    )
+    return _finish(figure, axes)
+
+
+def sensitivity_heatmap(grid: pd.DataFrame) -> Figure:
+    """Growth rate against deadline, coloured by the share of the target reached.
+
+    ``grid`` is :func:`tracker.whatif.sensitivity` output; cells that meet the target are
+    marked with a tick.
+    """
+    table = grid.pivot(index="growth_pct", columns="deadline_year", values="share_of_target")
+    figure, axes = _figure()
+    axes.grid(False)
+    image = axes.imshow(
+        table.to_numpy(), cmap="cividis", vmin=0, vmax=_HEATMAP_TOP, aspect="auto", origin="lower"
+    )
+    axes.set_xticks(range(len(table.columns)), [str(c) for c in table.columns])
+    axes.set_yticks(range(len(table.index)), [f"{g:g}%" for g in table.index])
+    for (i, j), share in np.ndenumerate(table.to_numpy()):
+        text = f"{share:.0%}" + (" ✓" if share >= 1 else "")
+        axes.text(
+            j,
+            i,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="black" if share > 0.75 else "white",
+        )
+    colourbar = figure.colorbar(image, ax=axes, format=PercentFormatter(1.0))
+    colourbar.set_label("projected value / target")
+    axes.set_xlabel("deadline year")
+    axes.set_ylabel("growth, % a year")
+    axes.set_title(
+        "Share of the target reached by growth rate and deadline", loc="left", fontsize=11
+    )
     return figure

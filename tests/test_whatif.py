@@ -1,0 +1,173 @@
+"""What-if: projections, growth needed, sensitivity and the resampled probability."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import SHIPPED
+from tracker.whatif import (
+    Probability,
+    Scenario,
+    growth_needed,
+    historical_rates,
+    meet_probability,
+    project,
+    project_target,
+    sensitivity,
+)
+
+ROW = pd.Series(
+    {
+        "target_id": "t",
+        "baseline_year": 2024,
+        "baseline_usd_mn": 1200.0,
+        "target_usd_mn": 2000.0,
+        "deadline_year": 2027,
+        "judged_by": "KAZ",
+    }
+)
+
+
+def _series(values: dict[int, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "role": "judged",
+            "reporter": "KAZ",
+            "year": list(values),
+            "value_usd_mn": list(values.values()),
+        }
+    )
+
+
+def test_required_rate_meets_the_target_in_the_deadline_year():
+    rate = (2000 / 1200) ** (1 / 3) - 1
+    path = project_target(ROW, [Scenario("required", rate)])
+    assert path["year"].tolist() == [2024, 2025, 2026, 2027]
+    assert abs(path["value_usd_mn"].iloc[-1] - 2000.0) < 1e-9
+
+
+@pytest.mark.parametrize("deadline", [2025, 2027, 2030, 2040])
+def test_growth_needed_inverts_the_projection(deadline):
+    rate = float(growth_needed(ROW, deadline))
+    end = project(2024, 1200.0, deadline, Scenario("needed", rate))["value_usd_mn"].iloc[-1]
+    assert end == pytest.approx(2000.0, rel=1e-12)
+    assert rate == pytest.approx((2000 / 1200) ** (1 / (deadline - 2024)) - 1)
+
+
+def test_per_year_rates_and_a_shock():
+    scenario = Scenario("mixed", rate=0.10, rates={2026: 0.0}, shock_year=2027, shock=-0.2)
+    values = project(2024, 1000.0, 2027, scenario)["value_usd_mn"].tolist()
+    assert values == pytest.approx(
+        [1000, 1000 * 1.1, 1000 * 1.1 * 1.0, 1000 * 1.1 * 1.0 * 1.1 * 0.8]
+    )
+
+
+def test_sensitivity_grid():
+    grid = sensitivity(ROW, [0.1, 0.2], [2026, 2027]).set_index(["growth_pct", "deadline_year"])
+    assert grid.loc[(10.0, 2026), "projected_usd_mn"] == pytest.approx(1200 * 1.1**2)
+    assert grid.loc[(20.0, 2027), "projected_usd_mn"] == pytest.approx(1200 * 1.2**3)
+    assert bool(grid.loc[(20.0, 2027), "is_met"]) and not bool(grid.loc[(10.0, 2027), "is_met"])
+    assert grid.loc[(10.0, 2027), "shortfall_usd_mn"] == pytest.approx(2000 - 1200 * 1.1**3)
+
+
+def test_historical_rates_only_between_consecutive_years():
+    rates = historical_rates(_series({2017: 80, 2020: 800, 2021: 1000, 2022: 900}))
+    assert rates.index.tolist() == [2021, 2022]
+    assert rates.tolist() == pytest.approx([1000 / 800 - 1, 900 / 1000 - 1])
+
+
+def test_probability_is_one_when_history_always_beats_the_required_rate():
+    required = (2000 / 1200) ** (1 / 3) - 1  # 18.6%
+    history = _series({2020: 500, 2021: 600, 2022: 720, 2023: 870, 2024: 1200})  # >= 20%
+    assert historical_rates(history).min() > required
+    assert meet_probability(ROW, history, 2000, seed=1).probability == 1.0
+
+
+def test_probability_is_zero_when_history_never_reaches_it():
+    history = _series({2020: 1000, 2021: 1050, 2022: 1100, 2023: 1150, 2024: 1200})  # ~5%
+    assert meet_probability(ROW, history, 2000, seed=1).probability == 0.0
+
+
+def test_same_seed_same_numbers():
+    history = _series({2020: 900, 2021: 1100, 2022: 950, 2023: 1150, 2024: 1200})
+    first = meet_probability(ROW, history, 5000, seed=42)
+    again = meet_probability(ROW, history, 5000, seed=42)
+    other = meet_probability(ROW, history, 5000, seed=43)
+    assert first.probability == again.probability
+    assert np.array_equal(first.paths, again.paths)
+    assert not np.array_equal(first.paths, other.paths)
+    assert 0.0 < first.probability < 1.0
+
+
+def test_too_short_history_is_unavailable_with_the_reason():
+    chance = meet_probability(ROW, _series({2021: 75, 2022: 197, 2024: 1200}), 1000, seed=0)
+    assert isinstance(chance, Probability)
+    assert chance.probability is None and chance.paths is None
+    assert chance.reason == (
+        "only 1 year-on-year growth rate(s) in KAZ's series (years: 2022); at least 3 are needed"
+    )
+
+
+@pytest.mark.parametrize(
+    "target_id",
+    [
+        "kaz-tjk-2bn-2025",
+        "kaz-pak-1bn-2027",
+        "kaz-arm-exports-350m-2024",
+        "pak-kaz-export-potential-1.7bn",
+        "kaz-arm-export-potential-350m",
+    ],
+)
+def test_cli_answers_for_every_target(run_cli, target_id):
+    code, out = run_cli(
+        "whatif",
+        target_id,
+        "--as-of",
+        "2026-11-30",
+        "--growth",
+        "10",
+        "--simulate",
+        "1000",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+        "--datasets",
+        str(SHIPPED),
+    )
+    assert code == 0, out
+    answer = json.loads(out)
+    assert answer["target_id"] == target_id
+    if answer["baseline_year"] is None:
+        assert answer["reason"].startswith("no full-year value")
+    else:
+        assert answer["growth_needed_pct"] is not None
+        assert answer["scenarios"][0]["growth_pct"] == pytest.approx(10.0)
+
+
+def test_cli_text_for_the_tajikistan_target(run_cli):
+    code, out = run_cli(
+        "whatif",
+        "kaz-tjk-2bn-2027",
+        "--as-of",
+        "2026-11-30",
+        "--growth",
+        "20",
+        "--datasets",
+        str(SHIPPED),
+    )
+    assert code == 0
+    assert "(newest statement of kaz-tjk-2bn-2027)" in out
+    expected = 100 * ((2000 / 1200) ** (1 / 3) - 1)
+    assert f"growth needed     {expected:+.2f}% a year" in out
+    assert f"at +20.0% a year: {1200 * 1.2**3:,.1f} USD mn in 2027, met" in out
+
+
+def test_cli_unknown_target_is_a_usage_error(run_cli):
+    code, out = run_cli("whatif", "no-such-target", "--datasets", str(SHIPPED))
+    assert code == 2
+    assert "unknown target 'no-such-target'" in out
