@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.datasets import Datasets
+from tracker.datasets import Datasets, all_observations
 from tracker.figures import APPROXIMATE, JUST_BELOW, LOWER_BOUNDS, UPPER_BOUNDS, parse_growth
 from tracker.gaps import annual_series, current_vintage
 from tracker.periods import spans_frame
@@ -259,7 +259,8 @@ def audit(data: Datasets, as_of: date | None = None) -> pd.DataFrame:
         One row per finding, columns :data:`FINDING_COLUMNS`, in a stable order.
     """
     as_of = as_of or pd.Timestamp.max.date()
-    obs = data.observations[data.observations["published_on"] <= pd.Timestamp(as_of)]
+    everything = all_observations(data)
+    obs = everything[everything["published_on"] <= pd.Timestamp(as_of)]
     current = current_vintage(obs, as_of)
     findings = (
         _growth_claims(obs)

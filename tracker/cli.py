@@ -18,6 +18,7 @@ from tracker.audit import audit
 from tracker.datasets import Datasets, check_datasets, load_datasets
 from tracker.failures import DataInvalid
 from tracker.gaps import compute_gaps
+from tracker.importers import run_import
 from tracker.report import NothingToReport, build_report, month_end
 from tracker.schemas import STATUS_COLUMNS
 from tracker.whatif import growth_needed, meet_probability, sensitivity, target_view
@@ -243,6 +244,32 @@ def _whatif(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    directory = Path(args.datasets)
+    if not directory.is_dir():
+        raise _DatasetsError(EXIT_USAGE, [f"tracker: datasets directory not found: {directory}"])
+    if not args.file.is_file():
+        raise _DatasetsError(EXIT_USAGE, [f"tracker: file not found: {args.file}"])
+    spec = getattr(args, "spec", None)
+    if spec is not None and not spec.is_file():
+        raise _DatasetsError(EXIT_USAGE, [f"tracker: spec not found: {spec}"])
+    try:
+        result = run_import(
+            args.kind, args.file, directory, getattr(args, "released", None), spec, args.dry_run
+        )
+    except DataInvalid as invalid:
+        for failure in invalid.failures:
+            print(failure)
+        print(
+            f"import refused: {len(invalid.failures)} problem(s); {directory} is unchanged",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    for line in result.summary():
+        print(line)
+    return EXIT_OK
+
+
 def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -331,6 +358,33 @@ def _parser() -> argparse.ArgumentParser:
     whatif.add_argument("--as-of", type=_as_of, default=date.today(), metavar="DATE")
     whatif.add_argument("--format", choices=("text", "json"), default="text")
     whatif.set_defaults(run=_whatif)
+
+    importing = commands.add_parser("import", help="merge an official statistics file")
+    kinds = importing.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind, text in (
+        ("imf", "IMF IMTS/DOTS: SDMX-CSV 1.0 or 2.0, or the bulk layout"),
+        ("comtrade", "UN Comtrade API v1 CSV, commodity code TOTAL"),
+        ("table", "a national statistics table described by --spec"),
+    ):
+        sub = kinds.add_parser(kind, help=text)
+        _add_datasets(sub)
+        sub.add_argument("file", type=Path, metavar="FILE")
+        if kind == "table":
+            sub.add_argument("--spec", type=Path, required=True, metavar="SPEC.yaml")
+        else:
+            sub.add_argument(
+                "--released",
+                type=_as_of,
+                default=date.today(),
+                metavar="DATE",
+                help="release (or download) date of the file (default: today)",
+            )
+        sub.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="say what would be added, skipped and revised; write nothing",
+        )
+        sub.set_defaults(run=_import)
 
     report = commands.add_parser("report", help="write the monthly report for a month")
     _add_datasets(report)

@@ -29,6 +29,7 @@ from tracker.validation import schema_failures, validate_frames
 __all__ = [
     "Datasets",
     "Panel",
+    "all_observations",
     "build_datasets",
     "check_datasets",
     "load_datasets",
@@ -36,6 +37,7 @@ __all__ = [
     "parse_table",
     "read_datasets",
     "read_table",
+    "validate_panel",
 ]
 
 #: Tables that may hold a header and no rows: with every figure in US dollars there is
@@ -292,6 +294,18 @@ def observations_for(data: Datasets, keys: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
+def all_observations(data: Datasets) -> pd.DataFrame:
+    """Every observation, from the CSV file and every panel, typed alike.
+
+    For checks over everything (the audit); a computation that needs a few series should
+    use :func:`observations_for`, which types only the rows it selects.
+    """
+    panels = [_typed_observations(p.frame, data.sources, data.fx_rates) for p in data.panels]
+    if not panels:
+        return data.observations
+    return pd.concat([data.observations, *panels], ignore_index=True)
+
+
 def read_panels(
     directory: Path, published: dict[str, object] | None
 ) -> tuple[tuple[Panel, ...], list[Failure]]:
@@ -315,12 +329,23 @@ def read_panels(
             )
             continue
         frame.index = pd.RangeIndex(1, len(frame) + 1, name="line")
-        problems = schema_failures(observation_panel, path.name, frame)
-        if published is not None and not any(f.line == 1 and f.value == "" for f in problems):
-            problems += panel_failures(path.name, frame, published)
-        failures += problems
+        failures += validate_panel(path.name, frame, published)
         panels.append(Panel(path.name, frame))
     return tuple(panels), failures
+
+
+def validate_panel(
+    file: str, frame: pd.DataFrame, published: dict[str, object] | None
+) -> list[Failure]:
+    """Every failure in one panel: its schema, then (sources known) its cross-column rules.
+
+    ``frame`` is indexed by row number from 1.
+    """
+    problems = schema_failures(observation_panel, file, frame)
+    missing_column = any(f.line == 1 and f.value == "" for f in problems)
+    if published is not None and not missing_column:
+        problems += panel_failures(file, frame, published)
+    return problems
 
 
 def _publication_days(frames: dict[str, pd.DataFrame]) -> dict[str, object] | None:

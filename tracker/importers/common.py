@@ -1,0 +1,329 @@
+"""What every importer shares: the source record, the merge, validation, atomic writes.
+
+An importer parses its format into :class:`Parsed` (observations in USD millions, plus
+counts of what it skipped and why). :func:`merge_import` then registers the file as a
+source, merges the rows into the folder's panel without losing anything, validates the
+result exactly as ``tracker validate`` would, and only then writes, atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tracker.datasets import read_table, validate_panel
+from tracker.failures import DataInvalid, Failure
+from tracker.periods import latest_day
+from tracker.schemas import COUNTRIES, FILES, SCHEMAS
+from tracker.validation import schema_failures
+
+__all__ = [
+    "MAX_BILATERAL_USD",
+    "PANEL_COLUMNS",
+    "ImportResult",
+    "Parsed",
+    "check_magnitudes",
+    "file_digest",
+    "merge_import",
+    "source_record",
+    "split_countries",
+]
+
+#: A ceiling no bilateral goods flow comes near: the largest pairs trade about $0.6 trillion
+#: a year, so a value above $10 trillion means a scale was applied twice (or a unit slip).
+MAX_BILATERAL_USD = 1e13
+#: Panel columns an importer writes, in this order.
+PANEL_COLUMNS = [
+    "reporter",
+    "partner",
+    "flow",
+    "span",
+    "value",
+    "currency",
+    "scale",
+    "source_id",
+    "note",
+]
+_KEY = ["reporter", "partner", "flow", "span"]
+#: Relative difference under which a re-imported value counts as the same value.
+_SAME_VALUE = 1e-9
+
+
+@dataclass
+class Parsed:
+    """Observations parsed from one file, before merging.
+
+    Attributes
+    ----------
+    rows : pandas.DataFrame
+        Columns reporter, partner, flow, span, value_usd (US dollars), note.
+    skipped : collections.Counter
+        Rows left out, by reason ("aggregate partner W00", "missing value", ...).
+    failures : list of Failure
+        Problems that make the file unusable; nothing is written when there are any.
+    """
+
+    rows: pd.DataFrame
+    skipped: Counter = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did (or, in a dry run, would do)."""
+
+    source_id: str
+    panel: str
+    added: int
+    identical: int
+    revised: int
+    skipped: Counter
+    written: bool
+    dry_run: bool
+
+    def summary(self) -> list[str]:
+        """The result in lines a person reads."""
+        if self.added == 0 and self.identical and not self.dry_run:
+            lines = [
+                f"nothing new for {self.panel}: every observation was already imported; "
+                "nothing written"
+            ]
+        else:
+            verb = "would write" if self.dry_run else "wrote"
+            lines = [
+                f"{verb} {self.added} new observation(s) to {self.panel} "
+                f"({self.revised} of them revise an earlier value), "
+                f"source {self.source_id}"
+            ]
+        lines.append(f"skipped {self.identical} identical observation(s) already imported")
+        lines += [
+            f"skipped {count} row(s): {reason}" for reason, count in sorted(self.skipped.items())
+        ]
+        return lines
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_magnitudes(rows: pd.DataFrame, file: str, column: str) -> list[Failure]:
+    """Values above :data:`MAX_BILATERAL_USD` (a scale applied twice), listed by line.
+
+    ``rows`` has ``value_usd`` and ``line``; ``column`` names the file's value column.
+    """
+    too_big = rows[rows["value_usd"] > MAX_BILATERAL_USD]
+    return [
+        Failure(
+            file,
+            int(line),
+            column,
+            f"{value:.6g}",
+            f"{value:.3g} USD is above any bilateral flow (ceiling "
+            f"{MAX_BILATERAL_USD:.0e} USD): is a scale applied twice?",
+        )
+        for line, value in zip(too_big["line"], too_big["value_usd"], strict=True)
+    ]
+
+
+def split_countries(rows: pd.DataFrame) -> tuple[pd.DataFrame, Counter]:
+    """Keep rows whose reporter and partner are countries; count the aggregates left out."""
+    is_country = rows["reporter"].isin(COUNTRIES) & rows["partner"].isin(COUNTRIES)
+    skipped = Counter()
+    for column in ("reporter", "partner"):
+        for code, count in rows.loc[~rows[column].isin(COUNTRIES), column].value_counts().items():
+            skipped[f"aggregate or non-country {column} {code}"] += int(count)
+    return rows[is_country], skipped
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename over the target."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _sources_csv(sources: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(sources.columns)
+    writer.writerows(sources.itertuples(index=False))
+    return buffer.getvalue().encode("utf-8")
+
+
+def _panel_bytes(frame: pd.DataFrame) -> bytes:
+    table = pa.Table.from_pandas(frame[PANEL_COLUMNS], preserve_index=False)
+    # Repeated text as dictionaries: a panel stays compact on disk and in memory.
+    table = table.cast(
+        pa.schema(
+            [
+                pa.field(
+                    f.name,
+                    pa.dictionary(pa.int32(), pa.string())
+                    if f.type in (pa.string(), pa.large_string())
+                    else f.type,
+                )
+                for f in table.schema
+            ]
+        )
+    )
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+def _read_panel(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame(columns=PANEL_COLUMNS)
+    frame = pq.read_table(path).to_pandas()
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype(str)
+    return frame
+
+
+def merge_import(
+    datasets: Path,
+    panel_file: str,
+    source: dict,
+    parsed: Parsed,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Register the source, merge the rows into the panel, validate, then write.
+
+    Identical rows (same reporter, partner, flow, span and value as a row already in the
+    panel) are skipped; a different value for the same key is kept as a new vintage under
+    this source, never overwriting the old one.
+
+    Raises
+    ------
+    DataInvalid
+        With every failure, when the file could not be parsed or the merged data would not
+        validate. Nothing is written then.
+    """
+    if parsed.failures:
+        raise DataInvalid(parsed.failures)
+    sources, failures = read_table(datasets / FILES["sources"])
+    if sources is None:
+        raise DataInvalid(failures)
+    panel_path = datasets / panel_file
+    existing = _read_panel(panel_path)
+
+    rows = parsed.rows.assign(
+        value=parsed.rows["value_usd"] / 1e6,
+        currency="USD",
+        scale="million",
+        source_id=source["source_id"],
+    )
+    rows["note"] = rows["note"].fillna("") if "note" in rows else ""
+    # The same key twice within one file: the file contradicts itself.
+    repeated = rows.duplicated(_KEY, keep=False)
+    if repeated.any():
+        shown = rows.loc[repeated, _KEY].drop_duplicates().head(5).to_dict("records")
+        raise DataInvalid(
+            [
+                Failure(
+                    source["file"],
+                    None,
+                    None,
+                    "",
+                    f"{int(repeated.sum())} rows repeat a reporter, partner, "
+                    f"flow and span within the file, e.g. {shown}",
+                )
+            ]
+        )
+    known = existing[[*_KEY, "value"]].rename(columns={"value": "known_value"})
+    matched = rows.merge(known, on=_KEY, how="left")
+    same = np.isclose(
+        matched["value"], matched["known_value"].astype(float), rtol=_SAME_VALUE, atol=0.0
+    )
+    identical_keys = matched.loc[same, _KEY].drop_duplicates()
+    is_identical = (
+        rows.merge(identical_keys.assign(_hit=True), on=_KEY, how="left")["_hit"]
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    new_rows = rows[~is_identical]
+    revised = int(new_rows.merge(existing[_KEY].drop_duplicates(), on=_KEY).shape[0])
+
+    source_known = source["source_id"] in set(sources["source_id"])
+    if not source_known and len(new_rows):
+        record = {column: str(source.get(column, "")) for column in SCHEMAS["sources"].columns}
+        added = pd.DataFrame([record], index=pd.Index([sources.index.max() + 1], name="line"))
+        sources = pd.concat([sources, added])
+    # A first import starts the panel; concatenating onto an empty frame would make every
+    # column text.
+    parts = [existing, new_rows[PANEL_COLUMNS]] if len(existing) else [new_rows[PANEL_COLUMNS]]
+    merged = pd.concat(parts, ignore_index=True)
+    merged.index = pd.RangeIndex(1, len(merged) + 1, name="line")
+
+    published = {
+        sid: latest_day(day)
+        for sid, day in zip(sources["source_id"], sources["published_date"], strict=True)
+    }
+    problems = schema_failures(SCHEMAS["sources"], FILES["sources"], sources)
+    problems += validate_panel(panel_file, merged, published)
+    if problems:
+        raise DataInvalid(problems)
+
+    written = bool(len(new_rows)) and not dry_run
+    if written:
+        _atomic_write(datasets / FILES["sources"], _sources_csv(sources))
+        _atomic_write(panel_path, _panel_bytes(merged))
+    return ImportResult(
+        source["source_id"],
+        panel_file,
+        len(new_rows),
+        int(is_identical.sum()),
+        revised,
+        parsed.skipped,
+        written,
+        dry_run,
+    )
+
+
+def source_record(
+    kind: str,
+    path: Path,
+    digest: str,
+    publisher: str,
+    title: str,
+    released: date,
+    address: str = "",
+) -> dict:
+    """The sources.csv row of an imported file; its id follows from the file's content."""
+    return {
+        "source_id": f"{kind}-{digest[:12]}",
+        "title": f"{title} ({path.name})",
+        "publisher": publisher,
+        "published_date": released.isoformat(),
+        "address": address,
+        "kind": "database_extract",
+        "seed_file": "",
+        "sha256": digest,
+        "note": f"imported with `tracker import {kind}`",
+        "file": path.name,
+    }
