@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["factorize", "failing"]
+__all__ = ["factorize", "failing", "key_codes", "map_values"]
 
 
 def factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -34,3 +34,28 @@ def failing(series: pd.Series, test: Callable[[object], bool]) -> np.ndarray:
     if not bad and not missing:
         return np.zeros(len(codes), dtype=bool)
     return np.isin(codes, [*bad, -1] if missing else bad)
+
+
+def map_values(series: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """``func`` applied once per distinct value; the result is categorical.
+
+    Two values may map to the same result (``KZ`` and ``KAZ`` both to ``KAZ``); a result
+    of None is a missing value.
+    """
+    codes, uniques = factorize(series)
+    results = [func(value) for value in uniques]
+    # A None result is a missing value, not a category.
+    mapped = pd.Index(pd.unique(pd.Series([r for r in results if r is not None], dtype=object)))
+    positions = np.append(mapped.get_indexer(results), -1)
+    return pd.Series(pd.Categorical.from_codes(positions[codes], mapped), index=series.index)
+
+
+def key_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One integer per distinct combination of ``columns`` (mixed radix over codes)."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        codes, uniques = factorize(frame[column])
+        key *= len(uniques) + 1
+        key += codes
+        key += 1
+    return key

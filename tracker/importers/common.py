@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tracker.coding import key_codes
 from tracker.datasets import read_table, validate_panel
 from tracker.failures import DataInvalid, Failure
 from tracker.periods import latest_day
@@ -205,6 +206,35 @@ def _read_panel(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _constant(length: int, text: str) -> pd.Categorical:
+    """A column holding one text: one category, not millions of copies."""
+    return pd.Categorical.from_codes(np.zeros(length, dtype=np.int8), [text])
+
+
+def _filled(notes: pd.Series) -> pd.Series:
+    if isinstance(notes.dtype, pd.CategoricalDtype):
+        if "" not in notes.cat.categories:
+            notes = notes.cat.add_categories([""])
+        return notes.fillna("")
+    return notes.fillna("").astype(str)
+
+
+def _compare(rows: pd.DataFrame, existing: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Which rows are already in the panel with the same value; how many revise a value."""
+    if existing.empty:  # a new panel: nothing to compare with
+        return np.zeros(len(rows), dtype=bool), 0
+    known = existing[[*_KEY, "value"]].rename(columns={"value": "known_value"})
+    matched = rows[[*_KEY, "value"]].reset_index(drop=True).merge(known, on=_KEY, how="left")
+    same = np.isclose(
+        matched["value"], matched["known_value"].astype(float), rtol=_SAME_VALUE, atol=0.0
+    )
+    identical_keys = matched.loc[same, _KEY].drop_duplicates().assign(_hit=True)
+    hit = rows[_KEY].reset_index(drop=True).merge(identical_keys, on=_KEY, how="left")["_hit"]
+    is_identical = hit.fillna(False).to_numpy(dtype=bool)
+    revised = rows[~is_identical][_KEY].merge(existing[_KEY].drop_duplicates(), on=_KEY)
+    return is_identical, len(revised)
+
+
 def merge_import(
     datasets: Path,
     panel_file: str,
@@ -234,45 +264,29 @@ def merge_import(
 
     rows = parsed.rows.assign(
         value=parsed.rows["value_usd"] / 1e6,
-        currency="USD",
-        scale="million",
-        source_id=source["source_id"],
+        currency=_constant(len(parsed.rows), "USD"),
+        scale=_constant(len(parsed.rows), "million"),
+        source_id=_constant(len(parsed.rows), source["source_id"]),
+        note=_filled(parsed.rows["note"]),
     )
-    rows["note"] = rows["note"].fillna("") if "note" in rows else ""
     # The same key twice within one file: the file contradicts itself.
-    repeated = rows.duplicated(_KEY, keep=False)
+    repeated = pd.Series(key_codes(rows, _KEY)).duplicated(keep=False).to_numpy()
     if repeated.any():
         shown = rows.loc[repeated, _KEY].drop_duplicates().head(5).to_dict("records")
-        raise DataInvalid(
-            [
-                Failure(
-                    source["file"],
-                    None,
-                    None,
-                    "",
-                    f"{int(repeated.sum())} rows repeat a reporter, partner, "
-                    f"flow and span within the file, e.g. {shown}",
-                )
-            ]
+        rule = (
+            f"{int(repeated.sum())} rows repeat a reporter, partner, flow and span "
+            f"within the file, e.g. {shown}"
         )
-    known = existing[[*_KEY, "value"]].rename(columns={"value": "known_value"})
-    matched = rows.merge(known, on=_KEY, how="left")
-    same = np.isclose(
-        matched["value"], matched["known_value"].astype(float), rtol=_SAME_VALUE, atol=0.0
-    )
-    identical_keys = matched.loc[same, _KEY].drop_duplicates()
-    is_identical = (
-        rows.merge(identical_keys.assign(_hit=True), on=_KEY, how="left")["_hit"]
-        .fillna(False)
-        .to_numpy(dtype=bool)
-    )
+        raise DataInvalid([Failure(source["file"], None, None, "", rule)])
+    is_identical, revised = _compare(rows, existing)
     new_rows = rows[~is_identical]
-    revised = int(new_rows.merge(existing[_KEY].drop_duplicates(), on=_KEY).shape[0])
 
     source_known = source["source_id"] in set(sources["source_id"])
     if not source_known and len(new_rows):
         record = {column: str(source.get(column, "")) for column in SCHEMAS["sources"].columns}
-        added = pd.DataFrame([record], index=pd.Index([sources.index.max() + 1], name="line"))
+        added = pd.DataFrame(
+            [record], index=pd.Index([sources.index.max() + 1 if len(sources) else 2], name="line")
+        )
         sources = pd.concat([sources, added])
     # A first import starts the panel; concatenating onto an empty frame would make every
     # column text.

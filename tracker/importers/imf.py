@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pycountry
 
+from tracker.coding import map_values
 from tracker.failures import Failure
 from tracker.importers.common import Parsed, check_magnitudes, split_countries
 
@@ -151,7 +152,7 @@ def _long_rows(frame: pd.DataFrame, skipped: Counter) -> tuple[pd.DataFrame, lis
             "indicator": frame[names["indicator"]],
             "period": frame["TIME_PERIOD"],
             "value": frame["OBS_VALUE"],
-            "scale": "0",
+            "scale": 0.0,
             "status": frame["OBS_STATUS"] if "OBS_STATUS" in frame.columns else "",
             "line": frame.index.to_numpy() + 2,  # header is line 1; one line per row
         }
@@ -207,6 +208,25 @@ def _numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.to_numeric(as_text.where(~empty), errors="coerce"), empty
 
 
+def _scales(cells: pd.Series) -> pd.Series:
+    """Powers of ten as floats (``6`` or ``6: Millions``); NaN where a cell is none."""
+    if pd.api.types.is_float_dtype(cells):
+        return cells
+
+    def power(value) -> float:
+        try:
+            return float(str(value).split(":", 1)[0])
+        except ValueError:
+            return float("nan")
+
+    return map_values(cells, power).astype(float)
+
+
+def _status_note(status) -> str:
+    code = str(status).split(":", 1)[0].strip()
+    return f"IMF OBS_STATUS {code}" if code else ""
+
+
 def parse_imf(path: Path) -> Parsed:
     """Parse an IMF IMTS/DOTS file in any of the three layouts.
 
@@ -250,8 +270,8 @@ def parse_imf(path: Path) -> Parsed:
 
     failures: list[Failure] = []
     for column in ("reporter", "partner", "indicator"):
-        rows[column] = rows[column].astype(str).map(_code)
-    flow = rows["indicator"].map(FLOWS_BY_INDICATOR)
+        rows[column] = map_values(rows[column], lambda v: _code(str(v)))
+    flow = map_values(rows["indicator"], FLOWS_BY_INDICATOR.get)
     for indicator, count in rows.loc[flow.isna(), "indicator"].value_counts().items():
         skipped[f"indicator {indicator} (not goods exports FOB or imports CIF)"] += int(count)
     rows = rows[flow.notna()].assign(flow=flow[flow.notna()])
@@ -263,7 +283,7 @@ def parse_imf(path: Path) -> Parsed:
         Failure(file, int(line), "OBS_VALUE", str(text), "is not a number")
         for line, text in zip(rows.loc[unparsed, "line"], rows.loc[unparsed, "value"], strict=True)
     ]
-    scale = pd.to_numeric(rows["scale"].astype(str).str.split(":").str[0], errors="coerce")
+    scale = _scales(rows["scale"])
     bad_scale = scale.isna()
     failures += [
         Failure(file, int(line), "SCALE.ID", str(text), "is not a power of ten")
@@ -274,7 +294,7 @@ def parse_imf(path: Path) -> Parsed:
     rows = rows.assign(value_usd=value * np.power(10.0, scale.fillna(0)))
     rows = rows[value.notna() & ~bad_scale]
 
-    spans = rows["period"].astype(str).map(_span)
+    spans = map_values(rows["period"], lambda v: _span(str(v)))
     failures += [
         Failure(
             file,
@@ -299,7 +319,6 @@ def parse_imf(path: Path) -> Parsed:
     rows, aggregates = split_countries(rows)
     skipped.update(aggregates)
     failures += check_magnitudes(rows, file, "OBS_VALUE")
-    status = rows["status"].astype(str).str.split(":").str[0].str.strip()
-    rows = rows.assign(note=np.where(status != "", "IMF OBS_STATUS " + status, ""))
+    rows = rows.assign(note=map_values(rows["status"], _status_note))
     columns = ["reporter", "partner", "flow", "span", "value_usd", "note", "line"]
     return Parsed(rows[columns].reset_index(drop=True), +skipped, failures)
