@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from tracker.coding import factorize
 from tracker.failures import DataInvalid, Failure
 from tracker.figures import MN_PER_SCALE, parse_figure
-from tracker.periods import latest_day, spans_frame
+from tracker.periods import is_full_year, latest_day, spans_frame
 from tracker.rules import panel_failures
 from tracker.schemas import FILES, observation_panel
 from tracker.validation import schema_failures, validate_frames
@@ -219,9 +219,10 @@ def _typed_observations(
     obs["value"] = pd.to_numeric(obs["value"].replace("", None))
     obs["growth_pct"] = pd.to_numeric(obs["growth_pct"].replace("", None))
     obs = obs.join(spans_frame(obs["span"]))
-    start, end = obs["span_start"].dt, obs["span_end"].dt
-    obs["is_full_year"] = (start.month == 1) & (end.month == 12) & (start.year == end.year)
-    obs["year"] = end.year
+    obs["is_full_year"] = is_full_year(
+        pd.PeriodIndex(obs["span_start"]), pd.PeriodIndex(obs["span_end"])
+    )
+    obs["year"] = obs["span_end"].dt.year
     obs["published_on"] = obs["source_id"].map(sources.set_index("source_id")["published_on"])
     obs["value_usd_mn"] = _to_usd_mn(obs["value"], obs, obs["year"], fx)
     obs["half_width_usd_mn"] = _to_usd_mn(

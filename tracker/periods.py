@@ -94,9 +94,12 @@ def parse_span(text: str) -> tuple[pd.Period, pd.Period]:
     raise SpanError("expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM/YYYY-MM")
 
 
-def is_full_year(start: pd.Period, end: pd.Period) -> bool:
-    """Whether a span runs from January to December of one year."""
-    return start.year == end.year and start.month == 1 and end.month == 12
+def is_full_year(start, end):
+    """Whether a span runs from January to December of one year.
+
+    Works on single periods and, element-wise, on PeriodIndex pairs.
+    """
+    return (start.month == 1) & (end.month == 12) & (start.year == end.year)
 
 
 def _span_ordinals(text: str | None) -> tuple[int, int]:

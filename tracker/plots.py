@@ -137,22 +137,18 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> Figure:
 
     if pd.notna(row["baseline_year"]) and deadline > row["baseline_year"]:
         base_year, base = int(row["baseline_year"]), float(row["baseline_usd_mn"])
-        if pd.notna(row["growth_req_pct"]):
-            rate = row["growth_req_pct"] / 100
-            axes.plot(
-                *_path(base_year, base, deadline, rate),
-                linestyle=":",
-                color=COLOURS["required"],
-                label=LABELS["required"].format(rate=100 * rate),
-            )
-        if pd.notna(row["growth_hist_pct"]):
-            rate = row["growth_hist_pct"] / 100
-            axes.plot(
-                *_path(base_year, base, deadline, rate),
-                linestyle="--",
-                color=COLOURS["projection"],
-                label=LABELS["projection"].format(rate=100 * rate),
-            )
+        for role, column, style in (
+            ("required", "growth_req_pct", ":"),
+            ("projection", "growth_hist_pct", "--"),
+        ):
+            if pd.notna(row[column]):
+                rate = row[column] / 100
+                axes.plot(
+                    *_path(base_year, base, deadline, rate),
+                    linestyle=style,
+                    color=COLOURS[role],
+                    label=LABELS[role].format(rate=100 * rate),
+                )
     if pd.notna(row["nowcast_usd_mn"]):
         year = int(row["nowcast_year"])
         axes.plot(

@@ -180,19 +180,21 @@ def _published_dates(frames: Frames) -> dict[str, object]:
     }
 
 
+def _later(days: pd.Series, published: pd.Series) -> pd.Series:
+    """Rows whose day is after the source's publication (unknown days are never late)."""
+    known = days.notna() & published.notna()
+    return known & pd.Series(
+        [bool(known[i]) and days[i] > published[i] for i in days.index], index=days.index
+    )
+
+
 def _spans_before_publication(frames: Frames) -> list[Failure]:
     if frames.get("observations") is None or frames.get("sources") is None:
         return []
     obs = frames["observations"]
     published = obs["source_id"].map(_published_dates(frames))
     ends = obs["span"].map(_span_end_day)
-    late = pd.Series(
-        [
-            e is not None and p is not None and not pd.isna(p) and e > p
-            for e, p in zip(ends, published, strict=True)
-        ],
-        index=obs.index,
-    )
+    late = _later(ends, published)
     rule = (
         "span ends "
         + ends.astype(str)
@@ -248,13 +250,7 @@ def _target_dates(frames: Frames) -> list[Failure]:
     if frames.get("sources") is not None:
         published = tgt["source_id"].map(_published_dates(frames))
         stated = tgt["stated_date"].map(_first_day)
-        late = pd.Series(
-            [
-                s is not None and p is not None and not pd.isna(p) and s > p
-                for s, p in zip(stated, published, strict=True)
-            ],
-            index=tgt.index,
-        )
+        late = _later(stated, published)
         failures += _at(
             "targets",
             tgt,

@@ -26,7 +26,6 @@ __all__ = [
     "CURRENCIES",
     "FILES",
     "FLOWS",
-    "KEYS",
     "SCALES",
     "SCHEMAS",
     "SOURCE_KINDS",
@@ -222,8 +221,6 @@ SCHEMAS = {
     "fx_rates": fx_rates,
 }
 FILES = {name: f"{name}.csv" for name in SCHEMAS}
-#: The columns that identify one row of each table.
-KEYS = {name: list(schema.unique) for name, schema in SCHEMAS.items()}
 
 #: Every status a goal can have (SPEC section 5), in the order a report lists them.
 STATUSES = (

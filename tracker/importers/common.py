@@ -91,7 +91,6 @@ class ImportResult:
     identical: int
     revised: int
     skipped: Counter
-    written: bool
     dry_run: bool
 
     def summary(self) -> list[str]:
@@ -303,8 +302,7 @@ def merge_import(
     if problems:
         raise DataInvalid(problems)
 
-    written = bool(len(new_rows)) and not dry_run
-    if written:
+    if len(new_rows) and not dry_run:
         _atomic_write(datasets / FILES["sources"], _sources_csv(sources))
         _atomic_write(panel_path, _panel_bytes(merged))
     return ImportResult(
@@ -314,7 +312,6 @@ def merge_import(
         int(is_identical.sum()),
         revised,
         parsed.skipped,
-        written,
         dry_run,
     )
 
