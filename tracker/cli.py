@@ -29,9 +29,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def _validate(args: argparse.Namespace) -> int:
-    directory = Path(args.datasets)
-    if not directory.is_dir():
-        raise _DatasetsError(EXIT_USAGE, [f"tracker: datasets directory not found: {directory}"])
+    directory = _directory(args)
     rows, failures = check_datasets(directory)
     errors = [f for f in failures if f.severity == "error"]
     if args.format == "json":
@@ -75,10 +73,15 @@ class _DatasetsError(Exception):
         self.code, self.lines = code, lines
 
 
-def _load(args: argparse.Namespace) -> Datasets:
+def _directory(args: argparse.Namespace) -> Path:
     directory = Path(args.datasets)
     if not directory.is_dir():
         raise _DatasetsError(EXIT_USAGE, [f"tracker: datasets directory not found: {directory}"])
+    return directory
+
+
+def _load(args: argparse.Namespace) -> Datasets:
+    directory = _directory(args)
     try:
         return load_datasets(directory)
     except DataInvalid as invalid:
@@ -245,9 +248,7 @@ def _whatif(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    directory = Path(args.datasets)
-    if not directory.is_dir():
-        raise _DatasetsError(EXIT_USAGE, [f"tracker: datasets directory not found: {directory}"])
+    directory = _directory(args)
     if not args.file.is_file():
         raise _DatasetsError(EXIT_USAGE, [f"tracker: file not found: {args.file}"])
     spec = getattr(args, "spec", None)
