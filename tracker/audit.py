@@ -17,6 +17,7 @@ from tracker.datasets import Datasets, all_observations
 from tracker.figures import APPROXIMATE, JUST_BELOW, LOWER_BOUNDS, UPPER_BOUNDS, parse_growth
 from tracker.gaps import annual_series, current_vintage
 from tracker.periods import spans_frame
+from tracker.schemas import MIRROR_FLOW
 
 __all__ = ["FINDING_COLUMNS", "JUMP_FACTOR", "MIRROR_TOLERANCE", "audit"]
 
@@ -30,7 +31,6 @@ JUMP_FACTOR = 5.0
 ABOUT_SHARE = 0.05
 _FILE = "observations.csv"
 _KEY = ["reporter", "partner", "flow"]
-_FLIP = {"total": "total", "exports": "imports", "imports": "exports"}
 
 FINDING_COLUMNS = [
     "check",
@@ -183,7 +183,7 @@ def _flows_add_up(current: pd.DataFrame) -> list[dict]:
 
 def _mirrors(current: pd.DataFrame) -> list[dict]:
     """The two countries' statistics of the same trade differing beyond the tolerance."""
-    mirror = current.assign(flow=current["flow"].map(_FLIP))
+    mirror = current.assign(flow=current["flow"].map(MIRROR_FLOW))
     pairs = current.merge(
         mirror,
         left_on=["reporter", "partner", "flow", "span"],
@@ -197,7 +197,8 @@ def _mirrors(current: pd.DataFrame) -> list[dict]:
     for index, row in pairs[beyond].iterrows():
         message = (
             f"{row['reporter']} reports {row['value_usd_mn']:g}, {row['reporter_m']} reports "
-            f"{row['value_usd_mn_m']:g} ({_FLIP[row['flow']]} as seen from {row['reporter_m']}): "
+            f"{row['value_usd_mn_m']:g} ({MIRROR_FLOW[row['flow']]} as seen from "
+            f"{row['reporter_m']}): "
             f"ratio {ratio[index]:.2f}, beyond the {MIRROR_TOLERANCE:.0%} tolerance"
         )
         sources = f"{row['source_id']}; {row['source_id_m']}"

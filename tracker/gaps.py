@@ -26,7 +26,7 @@ import pandas as pd
 from tracker.datasets import Datasets, observations_for
 from tracker.figures import BOUNDS
 from tracker.growth import annual_rate, compound, years_to_reach
-from tracker.schemas import gap_table
+from tracker.schemas import MIRROR_FLOW, gap_table
 
 __all__ = [
     "HORIZONS_YEARS",
@@ -44,8 +44,6 @@ HORIZONS_YEARS = (3, 5, 10)
 #: Months a year-to-date span must start in: only January-to-month spans are cumulative.
 _JANUARY = 1
 _MONTHS_IN_YEAR = 12
-#: Flow seen from the other side: Kazakhstan's exports to Tajikistan are Tajikistan's imports.
-_MIRROR_FLOW = {"total": "total", "exports": "imports", "imports": "exports"}
 _KEY = ["reporter", "partner", "flow"]
 
 
@@ -143,7 +141,7 @@ def _series_keys(goals: pd.DataFrame) -> pd.DataFrame:
     judge = goals["judged_by"].where(goals["judged_by"] != "", goals["country_a"])
     judged_is_a = judge == goals["country_a"]
     other = goals["country_b"].where(judged_is_a, goals["country_a"])
-    flow = goals["flow"].where(judged_is_a, goals["flow"].map(_MIRROR_FLOW))
+    flow = goals["flow"].where(judged_is_a, goals["flow"].map(MIRROR_FLOW))
     return pd.DataFrame(
         {
             "target_id": goals["target_id"],
@@ -151,7 +149,7 @@ def _series_keys(goals: pd.DataFrame) -> pd.DataFrame:
             "partner": other,
             "flow": flow,
             "mirror_reporter": other,
-            "mirror_flow": flow.map(_MIRROR_FLOW),
+            "mirror_flow": flow.map(MIRROR_FLOW),
         }
     )
 

@@ -26,6 +26,7 @@ __all__ = [
     "CURRENCIES",
     "FILES",
     "FLOWS",
+    "MIRROR_FLOW",
     "SCALES",
     "SCHEMAS",
     "SOURCE_KINDS",
@@ -41,6 +42,9 @@ COUNTRIES = frozenset(country.alpha_3 for country in pycountry.countries)
 #: ISO 4217 currency codes, from pycountry's maintained list.
 CURRENCIES = frozenset(currency.alpha_3 for currency in pycountry.currencies)
 FLOWS = ("total", "exports", "imports")
+#: A flow seen from the partner's side: Kazakhstan's exports to Tajikistan are Tajikistan's
+#: imports from Kazakhstan.
+MIRROR_FLOW = {"total": "total", "exports": "imports", "imports": "exports"}
 SCALES = tuple(MN_PER_SCALE)
 SOURCE_KINDS = ("news", "official_statement", "statistics_release", "database_extract")
 TARGET_KINDS = ("target", "potential")
