@@ -29,7 +29,7 @@ import pyarrow.csv as pacsv
 import pycountry
 
 from tracker.importers import run_import
-from tracker.schemas import FILES, SCHEMAS
+from tracker.validation.schemas import FILES, SCHEMAS
 
 SEED = 20261123
 MONTHS = pd.period_range("2000-01", "2025-12", freq="M").strftime("%Y-M%m").tolist()

@@ -28,11 +28,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pycountry
-
 from tracker.datasets import Datasets, Panel, build_datasets, parse_table
-from tracker.gaps import compute_gaps
 from tracker.rules import panel_failures
 from tracker.schemas import FILES, SCHEMAS, observation_panel
+
+from tracker.analysis.gaps import compute_gaps
 from tracker.validation import schema_failures
 
 SEED = 20261123  # fixed: the same panel every run

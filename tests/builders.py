@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from tracker import Datasets
-from tracker.datasets import build_datasets, parse_table
-from tracker.schemas import FILES, SCHEMAS
+from tracker.loading.datasets import build_datasets
+from tracker.loading.files import parse_table
+from tracker.validation.schemas import FILES, SCHEMAS
 
 
 def _csv(table: str, rows: list[dict]) -> bytes:

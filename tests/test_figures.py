@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.figures import FigureError, parse_figure, parse_growth
+from tracker.core.figures import FigureError, parse_figure, parse_growth
 
 
 @pytest.mark.parametrize(

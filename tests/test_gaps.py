@@ -10,7 +10,7 @@ import pytest
 from tests.builders import build, observation, target
 from tests.conftest import SHIPPED
 from tracker import load_datasets
-from tracker.gaps import GapParams, compute_gaps
+from tracker.analysis.gaps import GapParams, compute_gaps
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.builders import build, observation, target
-from tracker.datasets import Datasets
-from tracker.gaps import compute_gaps
+from tracker.analysis.gaps import compute_gaps
+from tracker.loading.datasets import Datasets
+from tracker.loading.files import ObservationTable
 
 AS_OF = date(2025, 6, 1)
 #: Better statuses first: a higher history must never move a target down this list.
@@ -90,7 +91,9 @@ def test_shuffling_the_rows_changes_nothing(first, rate, seed):
     data = build(obs, [target(), target("t2", value_mn=900, deadline="")])
     shuffled = Datasets(
         sources=data.sources.sample(frac=1, random_state=seed),
-        observations=data.observations.sample(frac=1, random_state=seed),
+        tables=tuple(
+            ObservationTable(t.file, t.frame.sample(frac=1, random_state=seed)) for t in data.tables
+        ),
         targets=data.targets.sample(frac=1, random_state=seed),
         fx_rates=data.fx_rates,
         directory=data.directory,

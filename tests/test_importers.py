@@ -13,8 +13,8 @@ import pytest
 
 from tests.conftest import ROOT, TARGETS, write_dataset
 from tracker import load_datasets
-from tracker.audit import audit
-from tracker.gaps import compute_gaps
+from tracker.analysis.audit import audit
+from tracker.analysis.gaps import compute_gaps
 from tracker.importers import parse_comtrade, parse_imf, parse_table_file, read_spec
 
 FIXTURES = ROOT / "tests" / "fixtures" / "imports"

@@ -7,7 +7,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tracker.periods import DateError, SpanError, is_full_year, latest_day, parse_dated, parse_span
+from tracker.core.periods import (
+    DateError,
+    SpanError,
+    is_full_year,
+    latest_day,
+    parse_dated,
+    parse_span,
+)
 
 
 def M(text: str) -> pd.Period:

@@ -9,8 +9,9 @@ import pytest
 
 from tests.builders import build, observation, target
 from tracker import compute_gaps
-from tracker.gaps import target_series
-from tracker.plots import LABELS, overview_chart, progress_chart
+from tracker.analysis.gaps import target_series
+from tracker.output.plots import overview_chart, progress_chart
+from tracker.output.style import LABELS
 
 AS_OF = date(2024, 9, 1)
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import SHIPPED, SOURCES, TARGETS, write_dataset
 from tracker import load_datasets
-from tracker.report import build_report
+from tracker.output.report import build_report
 
 TEXT_FILES = ("index.html", "report.md", "status.csv")
 MONTH = "2025-03"  # the tiny dataset's sources are published by then
@@ -55,7 +55,7 @@ def test_failed_run_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
         raise RuntimeError("disk full (injected)")
 
     # status.csv is written last: index.html and report.md are already in the new folder.
-    monkeypatch.setattr("tracker.report.status_csv", fail)
+    monkeypatch.setattr("tracker.output.report.status_csv", fail)
     with pytest.raises(RuntimeError, match="injected"):
         build_report(data, MONTH, tmp_path / "reports")
     assert _files(previous) == before

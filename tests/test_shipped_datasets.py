@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, SHIPPED
 from tracker import load_datasets
-from tracker.schemas import FILES, SCHEMAS
+from tracker.validation.schemas import FILES, SCHEMAS
 
 FACTS = ROOT.parent / "shared" / "facts" / "seed_pairs.csv"
 SEEDS = ROOT.parent / "shared" / "seeds"

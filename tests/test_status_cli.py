@@ -74,7 +74,7 @@ def test_bad_as_of_is_a_usage_error(run_cli):
 @pytest.fixture(scope="module")
 def findings():
     from tracker import load_datasets
-    from tracker.audit import audit
+    from tracker.analysis.audit import audit
 
     return audit(load_datasets(SHIPPED))
 
@@ -121,7 +121,7 @@ def test_audit_text_cli(run_cli):
 
 def test_audit_exports_plus_imports_must_make_the_total():
     from tests.builders import build, observation, target
-    from tracker.audit import audit
+    from tracker.analysis.audit import audit
 
     data = build(
         [

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import SHIPPED
-from tracker.whatif import (
+from tracker.analysis.whatif import (
     Probability,
     Scenario,
     growth_needed,

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.audit import audit
-from tracker.datasets import Datasets, check_datasets, load_datasets
-from tracker.failures import DataInvalid
-from tracker.gaps import compute_gaps
+from tracker.analysis.audit import audit
+from tracker.analysis.gaps import compute_gaps
+from tracker.analysis.whatif import answer
+from tracker.core.failures import DataInvalid
 from tracker.importers import run_import
-from tracker.report import NothingToReport, build_report, month_end
-from tracker.schemas import STATUS_COLUMNS
-from tracker.whatif import growth_needed, meet_probability, sensitivity, target_view
+from tracker.loading.datasets import Datasets, check_datasets, load_datasets
+from tracker.output.report import NothingToReport, build_report, month_end
+from tracker.validation.tables import STATUS_COLUMNS
 
 __all__ = ["main"]
 
@@ -104,7 +104,7 @@ def _emit(table: pd.DataFrame, fmt: str, text_columns: list[str]) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    gaps = compute_gaps(_load(args), args.as_of)
+    gaps = compute_gaps(_load(args), args.as_of, judged_by=_judged_by(args))
     ordered = STATUS_COLUMNS + [c for c in gaps.columns if c not in STATUS_COLUMNS]
     _emit(gaps[ordered], args.format, _TEXT_COLUMNS)
     return EXIT_OK
@@ -143,59 +143,26 @@ def _report(args: argparse.Namespace) -> int:
 
 def _whatif_answer(args: argparse.Namespace, data: Datasets) -> dict:
     try:
-        row, series = target_view(data, args.target_id, args.as_of)
+        return answer(
+            data,
+            args.target_id,
+            args.as_of,
+            growth_pct=args.growth,
+            deadline=args.deadline,
+            simulations=args.simulate,
+            seed=args.seed,
+            judged_by=_judged_by(args),
+        )
     except KeyError:
         known = ", ".join(sorted(data.targets["target_id"]))
         raise _DatasetsError(
             EXIT_USAGE,
             [f"tracker: unknown target {args.target_id!r} as of {args.as_of} (known: {known})"],
         ) from None
-    deadline = args.deadline or int(row["deadline_year"])
-    answer = {
-        "target_id": row["target_id"],
-        "asked_for": args.target_id,
-        "as_of": str(args.as_of),
-        "status": row["status"],
-        "judged_by": row["judged_by"],
-        "target_usd_mn": row["target_usd_mn"],
-        "deadline_year": deadline,
-        "is_deadline_assumed": bool(row["is_deadline_assumed"]) and not args.deadline,
-        "baseline_year": None,
-        "baseline_usd_mn": None,
-        "growth_hist_pct": None,
-        "growth_needed_pct": None,
-        "scenarios": [],
-        "probability": None,
-    }
-    if pd.isna(row["baseline_year"]):
-        answer["reason"] = f"no full-year value in {row['judged_by']}'s series: nothing to project"
-        return answer
-    answer |= {
-        "baseline_year": int(row["baseline_year"]),
-        "baseline_usd_mn": float(row["baseline_usd_mn"]),
-        "growth_hist_pct": None if pd.isna(row["growth_hist_pct"]) else row["growth_hist_pct"],
-        "growth_needed_pct": 100 * float(growth_needed(row, deadline))
-        if deadline > row["baseline_year"]
-        else None,
-    }
-    rates = (
-        [g / 100 for g in args.growth]
-        if args.growth
-        else ([row["growth_hist_pct"] / 100] if pd.notna(row["growth_hist_pct"]) else [])
-    )
-    if rates and deadline > row["baseline_year"]:
-        grid = sensitivity(row, rates, [deadline])
-        answer["scenarios"] = grid.drop(columns="deadline_year").to_dict("records")
-    if args.simulate:
-        chance = meet_probability(row, series, args.simulate, args.seed, deadline)
-        answer["probability"] = {
-            "value": chance.probability,
-            "simulations": chance.simulations,
-            "seed": chance.seed,
-            "reason": chance.reason,
-            "rates_pct": {int(y): 100 * r for y, r in chance.rates.items()},
-        }
-    return answer
+
+
+def _judged_by(args: argparse.Namespace) -> str | None:
+    return None if args.judged_by == "own" else "partner"
 
 
 def _whatif(args: argparse.Namespace) -> int:
@@ -294,6 +261,15 @@ def _add_datasets(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_judged_by(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--judged-by",
+        choices=("own", "partner"),
+        default="own",
+        help="judge on each target's own reporter (default) or on the partner's statistics",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracker",
@@ -318,6 +294,7 @@ def _parser() -> argparse.ArgumentParser:
         help="use only sources published by this day (default: today)",
     )
     status.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    _add_judged_by(status)
     status.set_defaults(run=_status)
 
     audit_ = commands.add_parser("audit", help="figures that cannot all be true")
@@ -358,6 +335,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     whatif.add_argument("--as-of", type=_as_of, default=date.today(), metavar="DATE")
     whatif.add_argument("--format", choices=("text", "json"), default="text")
+    _add_judged_by(whatif)
     whatif.set_defaults(run=_whatif)
 
     importing = commands.add_parser("import", help="merge an official statistics file")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tracker.failures import DataInvalid
+from tracker.core.failures import DataInvalid
 from tracker.importers.common import (
     MAX_BILATERAL_USD,
     ImportResult,

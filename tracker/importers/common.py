@@ -23,12 +23,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tracker.coding import key_codes
-from tracker.datasets import read_table, validate_panel
-from tracker.failures import DataInvalid, Failure
-from tracker.periods import latest_day
-from tracker.schemas import COUNTRIES, FILES, SCHEMAS
-from tracker.validation import schema_failures
+from tracker.core.coding import key_codes
+from tracker.core.failures import DataInvalid, Failure
+from tracker.core.units import to_usd_mn
+from tracker.core.vocabulary import COUNTRIES, OBSERVATION_KEY, USD
+from tracker.loading.files import read_table
+from tracker.validation.rules import publication_days, rate_keys
+from tracker.validation.run import schema_failures, validate_panel
+from tracker.validation.schemas import FILES, SCHEMAS
 
 __all__ = [
     "MAX_BILATERAL_USD",
@@ -57,7 +59,9 @@ PANEL_COLUMNS = [
     "source_id",
     "note",
 ]
-_KEY = ["reporter", "partner", "flow", "span"]
+_KEY = OBSERVATION_KEY
+#: Parsed values are in dollars (scale "unit"); panels hold them in millions.
+_DOLLAR, _PANEL_SCALE = "unit", "million"
 #: Relative difference under which a re-imported value counts as the same value.
 _SAME_VALUE = 1e-9
 
@@ -262,9 +266,9 @@ def merge_import(
     existing = _read_panel(panel_path)
 
     rows = parsed.rows.assign(
-        value=parsed.rows["value_usd"] / 1e6,
-        currency=_constant(len(parsed.rows), "USD"),
-        scale=_constant(len(parsed.rows), "million"),
+        value=to_usd_mn(parsed.rows["value_usd"], _DOLLAR),
+        currency=_constant(len(parsed.rows), USD),
+        scale=_constant(len(parsed.rows), _PANEL_SCALE),
         source_id=_constant(len(parsed.rows), source["source_id"]),
         note=_filled(parsed.rows["note"]),
     )
@@ -293,12 +297,11 @@ def merge_import(
     merged = pd.concat(parts, ignore_index=True)
     merged.index = pd.RangeIndex(1, len(merged) + 1, name="line")
 
-    published = {
-        sid: latest_day(day)
-        for sid, day in zip(sources["source_id"], sources["published_date"], strict=True)
-    }
-    problems = schema_failures(SCHEMAS["sources"], FILES["sources"], sources)
-    problems += validate_panel(panel_file, merged, published)
+    fx, fx_failures = read_table(datasets / FILES["fx_rates"])
+    published = publication_days({"sources": sources})
+    rates = rate_keys({"fx_rates": fx}) if fx is not None else None
+    problems = schema_failures(SCHEMAS["sources"], FILES["sources"], sources) + fx_failures
+    problems += validate_panel(panel_file, merged, published, rates)
     if problems:
         raise DataInvalid(problems)
 

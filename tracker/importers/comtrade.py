@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tracker.failures import Failure
+from tracker.core.failures import Failure
 from tracker.importers.common import Parsed, check_magnitudes, split_countries
 
 __all__ = ["REQUIRED_COLUMNS", "parse_comtrade"]

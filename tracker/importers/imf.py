@@ -36,8 +36,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pycountry
 
-from tracker.coding import map_values
-from tracker.failures import Failure
+from tracker.core.coding import map_values
+from tracker.core.failures import Failure
 from tracker.importers.common import Parsed, check_magnitudes, split_countries
 
 __all__ = ["FLOWS_BY_INDICATOR", "parse_imf"]

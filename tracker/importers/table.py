@@ -38,10 +38,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from tracker.failures import Failure
-from tracker.figures import MN_PER_SCALE
+from tracker.core.failures import Failure
+from tracker.core.units import SCALES, USD_PER_MN, to_usd_mn
+from tracker.core.vocabulary import COUNTRIES, FLOWS
 from tracker.importers.common import Parsed, check_magnitudes
-from tracker.schemas import COUNTRIES, FLOWS
 
 __all__ = ["SPEC_KEYS", "Spec", "parse_table_file", "read_spec"]
 
@@ -95,7 +95,7 @@ def read_spec(path: Path) -> tuple[Spec | None, list[Failure]]:
         ("reporter", spec["reporter"] in COUNTRIES, "is not an ISO 3166-1 alpha-3 code"),
         ("delimiter", str(spec["delimiter"]) in _DELIMITERS, "must be tab, ',' or ';'"),
         ("decimal", spec["decimal"] in (",", "."), "must be ',' or '.'"),
-        ("scale", spec["scale"] in MN_PER_SCALE, f"must be one of {', '.join(MN_PER_SCALE)}"),
+        ("scale", spec["scale"] in SCALES, f"must be one of {', '.join(SCALES)}"),
         (
             "currency",
             spec["currency"] == "USD",
@@ -202,7 +202,7 @@ def parse_table_file(path: Path, spec: Spec) -> Parsed:
         ]
     frame = frame[(~unknown_partner & ~unknown_period).to_numpy(dtype=bool)]
 
-    factor = MN_PER_SCALE[spec["scale"]] * 1e6  # US dollars per unit of the table
+    factor = to_usd_mn(1.0, spec["scale"]) * USD_PER_MN  # US dollars per unit of the table
     rows = []
     for flow, column in flows.items():
         for line, partner, label, cell in zip(

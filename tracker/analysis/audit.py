@@ -1,6 +1,6 @@
 """Consistency findings: figures that cannot all be true at their written precision.
 
-SPEC section 6. Each check takes the loaded observations and returns findings; every
+Each check takes the loaded observations and returns findings; every
 finding names its severity, the rows (file and line) and sources involved, and the
 arithmetic that convicts them. All checks here are warnings: the data stays as printed,
 and the disagreement is information for the reader.
@@ -13,24 +13,23 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.datasets import Datasets, all_observations
-from tracker.figures import APPROXIMATE, JUST_BELOW, LOWER_BOUNDS, UPPER_BOUNDS, parse_growth
-from tracker.gaps import annual_series, current_vintage
-from tracker.periods import spans_frame
-from tracker.schemas import MIRROR_FLOW
+from tracker.analysis.series import (
+    annual_series,
+    current_vintage,
+    mirror_of,
+    observations,
+    published_by,
+)
+from tracker.core.figures import parse_growth, value_range
+from tracker.core.growth import change
+from tracker.core.params import JUMP_FACTOR, MIRROR_TOLERANCE
+from tracker.core.periods import spans_frame, to_date, year_earlier
+from tracker.core.vocabulary import FLOWS, MIRROR_FLOW, OBSERVATION_KEY, SERIES_KEY
+from tracker.loading.datasets import Datasets
 
-__all__ = ["FINDING_COLUMNS", "JUMP_FACTOR", "MIRROR_TOLERANCE", "audit"]
+__all__ = ["FINDING_COLUMNS", "audit"]
 
-#: Partner statistics differ for known reasons (CIF against FOB, timing, re-exports), so
-#: mirror figures are compared only beyond this relative difference.
-MIRROR_TOLERANCE = 0.25
-#: A year five times above or below its neighbours is a unit slip candidate: a typed
-#: "80" for "800" lands just under tenfold when the true value moved too.
-JUMP_FACTOR = 5.0
-#: "About" a figure widens its precision to at least this share of the value.
-ABOUT_SHARE = 0.05
-_FILE = "observations.csv"
-_KEY = ["reporter", "partner", "flow"]
+_KEY = SERIES_KEY
 
 FINDING_COLUMNS = [
     "check",
@@ -45,24 +44,15 @@ FINDING_COLUMNS = [
 ]
 
 
-def _bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Lowest and highest value each row's figure as written allows, in USD millions."""
-    value, half = frame["value_usd_mn"], frame["half_width_usd_mn"].fillna(0.0)
-    qualifier = frame["qualifier"]
-    about = qualifier.isin(APPROXIMATE)
-    half = half.where(~about, np.maximum(half, ABOUT_SHARE * value))
-    low = (value - half).where(~qualifier.isin(UPPER_BOUNDS + JUST_BELOW), 0.0)
-    high = (value + half).where(~qualifier.isin(LOWER_BOUNDS), np.inf)
-    return low, high
-
-
 def _with_bounds(frame: pd.DataFrame) -> pd.DataFrame:
-    low, high = _bounds(frame)
+    """The rows with ``low`` and ``high``: the range each figure as written allows."""
+    low, high = value_range(frame["value_usd_mn"], frame["half_width_usd_mn"], frame["qualifier"])
     return frame.assign(low=low, high=high)
 
 
-def _rows(*lines) -> str:
-    return "; ".join(f"{_FILE}:{int(line)}" for line in lines)
+def _rows(*places) -> str:
+    """``file:line`` of each (file, line) pair, in order, each once."""
+    return "; ".join(dict.fromkeys(f"{file}:{int(line)}" for file, line in places))
 
 
 def _finding(check: str, row: pd.Series, rows: str, sources: str, message: str) -> dict:
@@ -84,20 +74,32 @@ def _growth_claims(obs: pd.DataFrame) -> list[dict]:
     levels = _with_bounds(obs[obs["value"].notna()])
     claims = obs[obs["growth_pct"].notna()].copy()
     base = claims["growth_base_span"].where(claims["growth_base_span"] != "", None)
-    shifted_start, shifted_end = claims["span_start"] - 12, claims["span_end"] - 12
+    shifted_start = year_earlier(claims["span_start"])
+    shifted_end = year_earlier(claims["span_end"])
     explicit = spans_frame(base.fillna(""))
     claims["base_start"] = explicit["span_start"].where(base.notna(), shifted_start)
     claims["base_end"] = explicit["span_end"].where(base.notna(), shifted_end)
     # The claim's own level where it printed one, otherwise every source's level.
     claims = claims.drop(columns=["value_usd_mn"]).merge(
-        levels[[*_KEY, "span", "line", "value_usd_mn", "low", "high"]],
-        on=[*_KEY, "span"],
+        levels[[*OBSERVATION_KEY, "file", "line", "value_usd_mn", "low", "high"]],
+        on=OBSERVATION_KEY,
         suffixes=("", "_now"),
     )
-    claims = claims[claims["value"].isna() | (claims["line"] == claims["line_now"])]
+    own = (claims["line"] == claims["line_now"]) & (claims["file"] == claims["file_now"])
+    claims = claims[claims["value"].isna() | own]
     pairs = claims.merge(
         levels[
-            [*_KEY, "span_start", "span_end", "line", "value_usd_mn", "low", "high", "source_id"]
+            [
+                *_KEY,
+                "span_start",
+                "span_end",
+                "file",
+                "line",
+                "value_usd_mn",
+                "low",
+                "high",
+                "source_id",
+            ]
         ],
         left_on=[*_KEY, "base_start", "base_end"],
         right_on=[*_KEY, "span_start", "span_end"],
@@ -107,8 +109,8 @@ def _growth_claims(obs: pd.DataFrame) -> list[dict]:
     for _, row in pairs.iterrows():
         stated, half = parse_growth(row["growth_as_written"])
         stated = float(np.sign(row["growth_pct"]) or 1) * stated
-        implied_low = 100 * (row["low"] / row["high_base"] - 1)
-        implied_high = 100 * (row["high"] / row["low_base"] - 1)
+        implied_low = 100 * change(row["high_base"], row["low"])
+        implied_high = 100 * change(row["low_base"], row["high"])
         if stated + half < implied_low or stated - half > implied_high:
             message = (
                 f"stated {stated:+.1f}%, but {row['value_usd_mn']:g} / "
@@ -116,7 +118,11 @@ def _growth_claims(obs: pd.DataFrame) -> list[dict]:
                 f"{implied_high:+.2f}% given the rounding"
             )
             sources = "; ".join(dict.fromkeys([row["source_id"], row["source_id_base"]]))
-            rows = _rows(*dict.fromkeys([row["line"], row["line_now"], row["line_base"]]))
+            rows = _rows(
+                (row["file"], row["line"]),
+                (row["file_now"], row["line_now"]),
+                (row["file_base"], row["line_base"]),
+            )
             findings.append(_finding("growth_claim", row, rows, sources, message))
     return findings
 
@@ -124,8 +130,11 @@ def _growth_claims(obs: pd.DataFrame) -> list[dict]:
 def _source_disagreements(obs: pd.DataFrame) -> list[dict]:
     """Two sources giving the same figure differently beyond both figures' rounding."""
     levels = _with_bounds(obs[obs["value"].notna()])
-    pairs = levels.merge(levels, on=[*_KEY, "span"], suffixes=("", "_b"))
-    pairs = pairs[pairs["line"] < pairs["line_b"]]
+    pairs = levels.merge(levels, on=OBSERVATION_KEY, suffixes=("", "_b"))
+    first = (pairs["file"] < pairs["file_b"]) | (
+        (pairs["file"] == pairs["file_b"]) & (pairs["line"] < pairs["line_b"])
+    )
+    pairs = pairs[first]
     apart = (pairs["high"] < pairs["low_b"]) | (pairs["high_b"] < pairs["low"])
     findings = []
     for _, row in pairs[apart].iterrows():
@@ -142,7 +151,13 @@ def _source_disagreements(obs: pd.DataFrame) -> list[dict]:
         )
         sources = f"{row['source_id']}; {row['source_id_b']}"
         findings.append(
-            _finding("sources_disagree", row, _rows(row["line"], row["line_b"]), sources, message)
+            _finding(
+                "sources_disagree",
+                row,
+                _rows((row["file"], row["line"]), (row["file_b"], row["line_b"])),
+                sources,
+                message,
+            )
         )
     return findings
 
@@ -150,10 +165,7 @@ def _source_disagreements(obs: pd.DataFrame) -> list[dict]:
 def _flows_add_up(current: pd.DataFrame) -> list[dict]:
     """Exports plus imports must equal the total for the same reporter and span."""
     levels = _with_bounds(current)
-    wide = {
-        flow: levels[levels["flow"] == flow].drop(columns="flow")
-        for flow in ("total", "exports", "imports")
-    }
+    wide = {flow: levels[levels["flow"] == flow].drop(columns="flow") for flow in FLOWS}
     on = ["reporter", "partner", "span"]
     joined = (
         wide["total"]
@@ -174,7 +186,11 @@ def _flows_add_up(current: pd.DataFrame) -> list[dict]:
         sources = "; ".join(
             dict.fromkeys([row["source_id"], row["source_id_x"], row["source_id_m"]])
         )
-        rows = _rows(row["line"], row["line_x"], row["line_m"])
+        rows = _rows(
+            (row["file"], row["line"]),
+            (row["file_x"], row["line_x"]),
+            (row["file_m"], row["line_m"]),
+        )
         findings.append(
             _finding("flows_add_up", {**row.to_dict(), "flow": "total"}, rows, sources, message)
         )
@@ -183,16 +199,11 @@ def _flows_add_up(current: pd.DataFrame) -> list[dict]:
 
 def _mirrors(current: pd.DataFrame) -> list[dict]:
     """The two countries' statistics of the same trade differing beyond the tolerance."""
-    mirror = current.assign(flow=current["flow"].map(MIRROR_FLOW))
-    pairs = current.merge(
-        mirror,
-        left_on=["reporter", "partner", "flow", "span"],
-        right_on=["partner", "reporter", "flow", "span"],
-        suffixes=("", "_m"),
-    )
+    seen_from_partner = mirror_of(current).assign(reporter_m=current["reporter"].to_numpy())
+    pairs = current.merge(seen_from_partner, on=OBSERVATION_KEY, suffixes=("", "_m"))
     pairs = pairs[pairs["reporter"] < pairs["reporter_m"]]
     ratio = pairs["value_usd_mn_m"] / pairs["value_usd_mn"]
-    beyond = (ratio - 1).abs() > MIRROR_TOLERANCE
+    beyond = change(1.0, ratio).abs() > MIRROR_TOLERANCE
     findings = []
     for index, row in pairs[beyond].iterrows():
         message = (
@@ -203,7 +214,13 @@ def _mirrors(current: pd.DataFrame) -> list[dict]:
         )
         sources = f"{row['source_id']}; {row['source_id_m']}"
         findings.append(
-            _finding("mirror", row, _rows(row["line"], row["line_m"]), sources, message)
+            _finding(
+                "mirror",
+                row,
+                _rows((row["file"], row["line"]), (row["file_m"], row["line_m"])),
+                sources,
+                message,
+            )
         )
     return findings
 
@@ -237,7 +254,7 @@ def _jumps(current: pd.DataFrame) -> list[dict]:
             _finding(
                 "jump",
                 {**row.to_dict(), "span": str(row["year"])},
-                _rows(row["line"]),
+                _rows((row["file"], row["line"])),
                 row["source_id"],
                 message,
             )
@@ -251,7 +268,7 @@ def audit(data: Datasets, as_of: date | None = None) -> pd.DataFrame:
     Parameters
     ----------
     data : Datasets
-    as_of : datetime.date, optional
+    as_of : datetime.date or str, optional
         Only observations published by this day; all of them when None.
 
     Returns
@@ -259,9 +276,9 @@ def audit(data: Datasets, as_of: date | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per finding, columns :data:`FINDING_COLUMNS`, in a stable order.
     """
-    as_of = as_of or pd.Timestamp.max.date()
-    everything = all_observations(data)
-    obs = everything[everything["published_on"] <= pd.Timestamp(as_of)]
+    as_of = pd.Timestamp.max.date() if as_of is None else to_date(as_of)
+    everything = observations(data)
+    obs = everything[published_by(everything, as_of)]
     current = current_vintage(obs, as_of)
     findings = (
         _growth_claims(obs)

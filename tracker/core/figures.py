@@ -11,22 +11,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
+from tracker.core.params import ABOUT_SHARE
+
 __all__ = [
     "APPROXIMATE",
     "BOUNDS",
     "JUST_BELOW",
     "LOWER_BOUNDS",
-    "MN_PER_SCALE",
     "QUALIFIERS",
     "UPPER_BOUNDS",
     "Figure",
     "FigureError",
+    "is_point",
     "parse_figure",
     "parse_growth",
+    "value_range",
 ]
-
-#: Millions per unit of each recorded scale: the one place scales turn into USD millions.
-MN_PER_SCALE = {"unit": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3}
 
 #: Words a source uses for each scale, in the languages of the seed material
 #: (English, Russian, Italian). Matched case-insensitively after the number.
@@ -68,7 +71,7 @@ class Figure:
     value : float
         The number printed, in ``scale`` units.
     scale : str
-        One of the keys of :data:`MN_PER_SCALE`.
+        One of :data:`tracker.core.units.SCALES`.
     decimals : int
         Digits printed after the decimal separator.
     """
@@ -79,8 +82,64 @@ class Figure:
 
     @property
     def half_width(self) -> float:
-        """Half the last printed digit, in ``scale`` units (``1.2`` -> ``0.05``)."""
-        return 0.5 * 10.0 ** (-self.decimals)
+        """Half the last printed digit, in ``scale`` units (``1.2`` -> ``0.05``).
+
+        Examples
+        --------
+        >>> parse_figure("$1.13 billion").half_width
+        0.005
+        """
+        return _half_digit(self.decimals)
+
+
+def _half_digit(decimals: int) -> float:
+    return 0.5 * 10.0 ** (-decimals)
+
+
+def is_point(qualifier):
+    """Whether a figure with this qualifier is a level, not a bound ("over", "less than").
+
+    Works element-wise on a pandas Series.
+
+    Examples
+    --------
+    >>> is_point("about"), is_point("over")
+    (True, False)
+    """
+    if hasattr(qualifier, "isin"):
+        return ~qualifier.isin(BOUNDS)
+    return qualifier not in BOUNDS
+
+
+def value_range(value, half_width, qualifier):
+    """Lowest and highest true value a figure as written allows, in the value's units.
+
+    The printed precision gives ``value +/- half_width``; "about" widens it to at least
+    :data:`~tracker.core.params.ABOUT_SHARE` of the value; "nearly" and upper bounds
+    ("less than") leave the low end open, lower bounds ("over") the high end.
+    Works element-wise on pandas Series.
+
+    Examples
+    --------
+    >>> value_range(1200.0, 50.0, "")
+    (1150.0, 1250.0)
+    >>> value_range(1000.0, 0.0, "about")
+    (950.0, 1050.0)
+    >>> value_range(1000.0, 0.0, "over")
+    (1000.0, inf)
+    """
+    scalar = isinstance(qualifier, str)
+    if scalar:
+        value, half_width, qualifier = [value], [half_width], pd.Series([qualifier])
+    value = pd.Series(value, index=qualifier.index, dtype=float)
+    half = pd.Series(half_width, index=qualifier.index, dtype=float).fillna(0.0)
+    about = qualifier.isin(APPROXIMATE)
+    half = half.where(~about, np.maximum(half, ABOUT_SHARE * value))
+    low = (value - half).where(~qualifier.isin(UPPER_BOUNDS + JUST_BELOW), 0.0)
+    high = (value + half).where(~qualifier.isin(LOWER_BOUNDS), np.inf)
+    if scalar:
+        return float(low.iloc[0]), float(high.iloc[0])
+    return low, high
 
 
 def _number(token: str) -> tuple[float, int]:
@@ -150,9 +209,9 @@ def parse_growth(text: str) -> tuple[float, float]:
     """
     if times := _TIMES.search(text):
         value, decimals = _number(times[1])
-        return (value - 1.0) * 100.0, 100.0 * 0.5 * 10.0**-decimals
+        return (value - 1.0) * 100.0, 100.0 * _half_digit(decimals)
     numbers = _NUMBER.findall(text)
     if len(numbers) != 1:
         raise FigureError("a growth as written holds exactly one number")
     value, decimals = _number(numbers[0])
-    return value, 0.5 * 10.0**-decimals
+    return value, _half_digit(decimals)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import calendar
-import io
 import os
 import shutil
 import tempfile
@@ -19,35 +18,32 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from tqdm import tqdm
 
-from tracker.audit import ABOUT_SHARE, JUMP_FACTOR, MIRROR_TOLERANCE, audit
-from tracker.datasets import Datasets
-from tracker.gaps import HORIZONS_YEARS, GapParams, compute_gaps, target_series
-from tracker.plots import overview_chart, progress_chart
-from tracker.schemas import STATUS_COLUMNS, STATUSES
+from tracker.analysis.audit import audit
+from tracker.analysis.gaps import compute_gaps, target_series
+from tracker.analysis.series import current_vintage, published_by
+from tracker.core.chains import chain_of
+from tracker.core.params import (
+    ABOUT_SHARE,
+    HORIZONS_YEARS,
+    JUMP_FACTOR,
+    MIRROR_TOLERANCE,
+    GapParams,
+)
+from tracker.core.statuses import STATUSES
+from tracker.core.vocabulary import OBSERVATION_KEY
+from tracker.loading.datasets import Datasets
+from tracker.output.plots import overview_chart, progress_chart
+from tracker.output.render import environment, status_csv
+from tracker.output.style import png
+from tracker.validation.tables import STATUS_COLUMNS
 
-__all__ = ["STATUS_LABELS", "NothingToReport", "build_report", "month_end", "status_csv"]
+__all__ = ["NothingToReport", "build_report", "month_end"]
 
-#: How each status reads in the report.
-STATUS_LABELS = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "needs_acceleration": "needs acceleration",
-    "off_track": "off track",
-    "reversing": "reversing",
-    "missed": "missed",
-    "awaiting_data": "awaiting data",
-    "insufficient_history": "insufficient history",
-    "no_baseline": "no baseline",
-    "not_judged": "not judged (potential)",
-}
 #: Columns of status.csv, after the status columns of `tracker status`.
 _CSV_EXTRA = ["deadline_as_worded", "stated_date", "judged_by", "note"]
-#: Cell starts a spreadsheet would run as a formula (OWASP CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PNG_METADATA = {"Software": None}  # no version string: same data, same bytes
 
 
 class NothingToReport(Exception):
@@ -78,35 +74,13 @@ def month_end(month: str) -> date:
     return period.end_time.date()
 
 
-def _png(figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata=_PNG_METADATA)
-    return buffer.getvalue()
-
-
-def _neutralise(cell):
-    """Prefix text a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
-def status_csv(table: pd.DataFrame) -> str:
-    """The status table as CSV text, with formula-like text cells neutralised."""
-    text_columns = table.select_dtypes(include=["object", "string"]).columns
-    safe = table.copy()
-    for column in text_columns:
-        safe[column] = safe[column].map(_neutralise)
-    return safe.to_csv(index=False, lineterminator="\n")
-
-
 def _sources(data: Datasets) -> pd.DataFrame:
     return data.sources.set_index("source_id")
 
 
 def _provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
     """Where each plotted annual value came from."""
-    obs = data.observations.set_index(["source_id", "line"])
+    obs = data.observations.set_index(["file", "line"])
     sources = _sources(data)
     rows = []
     for _, point in series.iterrows():
@@ -122,7 +96,7 @@ def _provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
                 }
             )
             continue
-        key = (point["source_id"], point["line"])
+        key = (point["file"], point["line"])
         figure = obs.at[key, "figure_as_written"] if key in obs.index else ""
         rows.append(
             {
@@ -150,11 +124,11 @@ def _source(sources: pd.DataFrame, source_id: str) -> dict:
 
 def _history(data: Datasets, row: pd.Series, as_of: date) -> list[dict]:
     """The chain of statements behind a target, oldest first, as known by ``as_of``."""
-    targets = data.targets[data.targets["published_on"] <= pd.Timestamp(as_of)]
+    targets = data.targets[published_by(data.targets, as_of)]
     by_id = targets.set_index("target_id")
     sources = _sources(data)
-    chain, current = [], row["target_id"]
-    while current in by_id.index:
+    chain = []
+    for current in chain_of(row["target_id"], by_id["supersedes"].to_dict()):
         link = by_id.loc[current]
         chain.append(
             {
@@ -168,7 +142,6 @@ def _history(data: Datasets, row: pd.Series, as_of: date) -> list[dict]:
                 "source": _source(sources, link["source_id"]),
             }
         )
-        current = link["supersedes"]
     return chain[::-1]
 
 
@@ -176,15 +149,11 @@ def _changes(
     data: Datasets, since: date, until: date, before: pd.DataFrame, now: pd.DataFrame
 ) -> dict:
     """What was published after ``since`` up to ``until``, and the statuses it moved."""
-    window_start, window_end = pd.Timestamp(since), pd.Timestamp(until)
     obs = data.observations
-    new = obs[(obs["published_on"] > window_start) & (obs["published_on"] <= window_end)]
-    older = obs[obs["published_on"] <= window_start]
-    key = ["reporter", "partner", "flow", "span"]
-    latest_before = older.sort_values(["published_on", "line"]).drop_duplicates(key, keep="last")
+    new = obs[published_by(obs, until) & ~published_by(obs, since)]
     merged = new.merge(
-        latest_before[[*key, "value_usd_mn", "source_id"]],
-        on=key,
+        current_vintage(obs, since)[[*OBSERVATION_KEY, "value_usd_mn", "source_id"]],
+        on=OBSERVATION_KEY,
         how="left",
         suffixes=("", "_before"),
     )
@@ -203,10 +172,10 @@ def _changes(
                 "source": _source(sources, r.source_id),
             }
         )
-        for r in merged.sort_values(["published_on", "line"]).itertuples()
+        for r in merged.sort_values(["published_on", "file", "line"]).itertuples()
     ]
     tgt = data.targets
-    stated = tgt[(tgt["published_on"] > window_start) & (tgt["published_on"] <= window_end)]
+    stated = tgt[published_by(tgt, until) & ~published_by(tgt, since)]
     targets = [
         {
             "target_id": t.target_id,
@@ -264,73 +233,6 @@ def _present(record: dict) -> dict:
     }
 
 
-def _usd(value) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    if abs(value) >= 1000:
-        return f"${value / 1000:,.2f} bn"
-    return f"${value:,.1f} m" if abs(value) < 100 else f"${value:,.0f} m"
-
-
-def _pct(value, signed: bool = True) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:+.1f}%" if signed else f"{value:.1f}%"
-
-
-def _pp(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:+.1f} pp"
-
-
-def _number(value, digits: int = 2) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f}"
-
-
-def _fractional_year(value) -> str:
-    """A year with its fraction, no thousands separator: 2042.5."""
-    return "–" if value is None or pd.isna(value) else f"{value:.1f}"
-
-
-def _year(value) -> str:
-    return "–" if value is None or pd.isna(value) else str(int(value))
-
-
-def _md(text) -> str:
-    """Dataset text safe inside a Markdown table cell: no raw HTML, no cell breaks."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    return (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-    )
-
-
-def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("tracker", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters.update(
-        usd=_usd,
-        pct=_pct,
-        pp=_pp,
-        number=_number,
-        year=_year,
-        fractional_year=_fractional_year,
-        md=_md,
-        label=STATUS_LABELS.get,
-    )
-    return environment
-
-
 def _context(data: Datasets, month: str, params: GapParams, show_progress: bool) -> dict:
     as_of = month_end(month)
     first_day = as_of.replace(day=1)
@@ -348,7 +250,7 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
     series = target_series(data, gaps, as_of)
     notes = data.targets.set_index("target_id")["note"]
 
-    figures = [_Figure("overview.png", _png(overview_chart(gaps)))]
+    figures = [_Figure("overview.png", png(overview_chart(gaps)))]
     sections = []
     rows = tqdm(
         list(gaps.itertuples(index=False)), desc="charts", unit="target", disable=not show_progress
@@ -356,7 +258,7 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
     for row in rows:
         row_series = pd.Series(row._asdict())
         own = series[series["target_id"] == row.target_id]
-        figure = _Figure(f"{row.target_id}.png", _png(progress_chart(row_series, own)))
+        figure = _Figure(f"{row.target_id}.png", png(progress_chart(row_series, own)))
         figures.append(figure)
         sections.append(
             {
@@ -386,6 +288,7 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "methods": _methods(params, as_of),
         "horizons": HORIZONS_YEARS,
         "assumed_horizon_years": params.assumed_horizon_years,
+        "mirror_tolerance_pct": f"{100 * MIRROR_TOLERANCE:g}",
     }
 
 
@@ -425,7 +328,7 @@ def build_report(
     final = out / month
     staging = Path(tempfile.mkdtemp(prefix=f".{month}.new-", dir=out))
     try:
-        _write(staging / "report", context, _environment())
+        _write(staging / "report", context, environment())
         _swap(staging / "report", final, staging / "previous")
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -14,22 +14,30 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.coding import factorize
+from tracker.core.coding import factorize
 
 __all__ = [
+    "MONTHS_IN_YEAR",
     "DateError",
     "SpanError",
     "is_full_year",
+    "is_year_to_date",
     "latest_day",
+    "latest_days",
     "parse_dated",
     "parse_span",
     "spans_frame",
+    "to_date",
+    "year_earlier",
 ]
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+#: Months in a calendar year: twelve monthly figures make a year; "a year earlier" is this
+#: many months back.
+MONTHS_IN_YEAR = 12
 #: Ordinal pandas uses for a missing period.
 _NAT = np.iinfo(np.int64).min
 
@@ -98,8 +106,41 @@ def is_full_year(start, end):
     """Whether a span runs from January to December of one year.
 
     Works on single periods and, element-wise, on PeriodIndex pairs.
+
+    Examples
+    --------
+    >>> is_full_year(*parse_span("2024")), is_full_year(*parse_span("2024-01/2024-09"))
+    (True, False)
     """
-    return (start.month == 1) & (end.month == 12) & (start.year == end.year)
+    return (start.month == 1) & (end.month == MONTHS_IN_YEAR) & (start.year == end.year)
+
+
+def is_year_to_date(start, end):
+    """Whether a span runs from January to a month before December of the same year.
+
+    Works on single periods and, element-wise, on period Series.
+
+    Examples
+    --------
+    >>> is_year_to_date(*parse_span("2024-01/2024-09")), is_year_to_date(*parse_span("2024"))
+    (True, False)
+    """
+    start_month = start.dt.month if hasattr(start, "dt") else start.month
+    start_year = start.dt.year if hasattr(start, "dt") else start.year
+    end_year = end.dt.year if hasattr(end, "dt") else end.year
+    end_month = end.dt.month if hasattr(end, "dt") else end.month
+    return (start_month == 1) & (start_year == end_year) & (end_month < MONTHS_IN_YEAR)
+
+
+def year_earlier(period):
+    """The same month (or months, element-wise) a year before.
+
+    Examples
+    --------
+    >>> str(year_earlier(pd.Period("2024-09", freq="M")))
+    '2023-09'
+    """
+    return period - MONTHS_IN_YEAR
 
 
 def _span_ordinals(text: str | None) -> tuple[int, int]:
@@ -166,3 +207,45 @@ def latest_day(text: str) -> date:
         return first
     period = pd.Period(first, freq="M" if precision == "month" else "Y")
     return period.end_time.date()
+
+
+def latest_days(ids, texts) -> dict[str, date | None]:
+    """:func:`latest_day` of each text, by id; None where a text is not a date.
+
+    The publication day of every source, for as-of selection and the publication rules.
+
+    Examples
+    --------
+    >>> latest_days(["a", "b", "c"], ["2024-08", "2024-08-23", "soon"])
+    {'a': datetime.date(2024, 8, 31), 'b': datetime.date(2024, 8, 23), 'c': None}
+    """
+    days = {}
+    for key, text in zip(ids, texts, strict=True):
+        try:
+            days[key] = latest_day(text)
+        except DateError:
+            days[key] = None
+    return days
+
+
+def to_date(value) -> date:
+    """A ``datetime.date`` from a date, a datetime, a Timestamp or an ISO ``YYYY-MM-DD`` text.
+
+    Raises
+    ------
+    DateError
+        When a text is not a real date written ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> to_date("2026-11-30"), to_date(date(2026, 11, 30))
+    (datetime.date(2026, 11, 30), datetime.date(2026, 11, 30))
+    """
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, date):
+        return value.date() if hasattr(value, "hour") else value
+    first, precision = parse_dated(str(value))
+    if precision != "day":
+        raise DateError(f"{value!r} is not a day written YYYY-MM-DD")
+    return first

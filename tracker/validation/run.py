@@ -9,11 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from tracker.failures import Failure
-from tracker.rules import RULES
-from tracker.schemas import FILES, SCHEMAS
+from tracker.core.failures import Failure
+from tracker.validation.observations import observation_failures
+from tracker.validation.panel import observation_panel
+from tracker.validation.rules import RULES
+from tracker.validation.schemas import FILES, SCHEMAS
 
-__all__ = ["schema_failures", "validate_frames"]
+__all__ = ["schema_failures", "validate_frames", "validate_panel"]
 
 
 def _failure(file: str, schema: pa.DataFrameSchema, case: pd.Series) -> Failure:
@@ -43,7 +45,7 @@ def schema_failures(schema: pa.DataFrameSchema, file: str, frame: pd.DataFrame) 
     Parameters
     ----------
     schema : pandera.DataFrameSchema
-        One of :data:`tracker.schemas.SCHEMAS`, or the panel schema.
+        One of :data:`tracker.validation.schemas.SCHEMAS`, or the panel schema.
     file : str
         The file name failures report.
     frame : pandas.DataFrame
@@ -76,3 +78,21 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     for rule in RULES:
         failures += rule(complete)
     return failures
+
+
+def validate_panel(
+    file: str,
+    frame: pd.DataFrame,
+    published: dict[str, object] | None,
+    rates: set[tuple[str, int]] | None,
+) -> list[Failure]:
+    """Every failure in one panel: its schema, then the rules of every observation table.
+
+    ``frame`` is indexed by row number from 1. ``published`` and ``rates`` are as for
+    :func:`tracker.validation.observations.observation_failures`.
+    """
+    problems = schema_failures(observation_panel, file, frame)
+    missing_column = any(f.line == 1 and f.value == "" for f in problems)
+    if not missing_column:
+        problems += observation_failures(file, frame, published, rates)
+    return problems

@@ -1,0 +1,266 @@
+"""Growth gaps: where every target stands and what growth it needs, as of a date.
+
+Load -> Process -> Validate: :func:`compute_gaps` takes the loaded datasets and an as-of
+date and returns one row per tracked goal (the newest link of each chain), computed for all
+targets at once and checked by :data:`tracker.validation.tables.gap_table`.
+
+Formulas (:mod:`tracker.core.growth`), for target value T, deadline year D, baseline year
+b with value V_b:
+
+- historical growth ``g_hist = (V_b / V_s) ** (1 / (b - s)) - 1``, from the earliest year
+  ``s >= b - window`` with a value (failing that, the latest year before the window);
+- required growth ``g_req = (T / V_b) ** (1 / (D - b)) - 1`` (met when year D's total
+  reaches T);
+- gap ``g_req - g_hist`` in points; progress ratio ``g_hist / g_req``;
+- projection ``V_b * (1 + g_hist) ** (D - b)``; shortfall ``T - projection``;
+- year reached ``b + ln(T / V_b) / ln(1 + g_hist)`` when ``g_hist > 0``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tracker.analysis.series import (
+    annual_series,
+    current_vintage,
+    observations,
+    published_by,
+    series_keys,
+    year_to_date,
+)
+from tracker.core.chains import chain_roots
+from tracker.core.growth import annual_rate, change, compound, is_met, years_to_reach
+from tracker.core.params import HORIZONS_YEARS, MIRROR_TOLERANCE, GapParams
+from tracker.core.periods import to_date
+from tracker.core.statuses import assign_status
+from tracker.core.vocabulary import SERIES_KEY
+from tracker.loading.datasets import Datasets
+from tracker.validation.tables import gap_table
+
+__all__ = ["compute_gaps", "newest_links", "target_series"]
+
+_MIRROR_KEY = [f"mirror_{column}" for column in SERIES_KEY]
+#: Goal columns the gap table carries as they are.
+_GOAL_COLUMNS = [
+    "target_id",
+    "country_a",
+    "country_b",
+    "flow",
+    "kind",
+    "deadline_year",
+    "is_deadline_assumed",
+    "deadline_as_worded",
+    "deadline_stated_in",
+    "stated_date",
+    "source_id",
+    "chain_root",
+    "chain_length",
+]
+
+
+def newest_links(targets: pd.DataFrame, as_of, params: GapParams) -> pd.DataFrame:
+    """The newest statement of every goal known as of a date, with its effective deadline.
+
+    A restatement without a year keeps the latest year stated earlier in its chain; a
+    chain that never stated one is judged against ``stated year + assumed_horizon_years``,
+    flagged ``is_deadline_assumed``.
+    """
+    known = targets[published_by(targets, as_of)].copy()
+    known = known.join(chain_roots(known["target_id"], known["supersedes"]))
+    known["chain_length"] = known.groupby("chain_root")["target_id"].transform("size")
+
+    dated = known[known["deadline_year"].notna()].sort_values("chain_depth")
+    stated = dated.drop_duplicates("chain_root", keep="last").set_index("chain_root")
+    superseded = known["supersedes"][known["supersedes"].isin(known["target_id"])]
+    newest = known[~known["target_id"].isin(superseded)].copy()
+    newest["deadline_stated_in"] = newest["chain_root"].map(stated["target_id"])
+    carried = newest["chain_root"].map(stated["deadline_year"]).astype("Int64")
+    newest["is_deadline_assumed"] = carried.isna()
+    assumed = newest["stated_year"] + params.assumed_horizon_years
+    newest["deadline_year"] = carried.fillna(assumed).astype("Int64")
+    return newest.reset_index(drop=True)
+
+
+def _selected_series(
+    data: Datasets, keys: pd.DataFrame, as_of
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Current observations and annual series of the judged and mirror keys only."""
+    wanted = pd.concat([keys[SERIES_KEY], keys[_MIRROR_KEY].set_axis(SERIES_KEY, axis=1)])
+    current = current_vintage(observations(data, wanted), as_of)
+    return current, annual_series(current)
+
+
+def target_series(data: Datasets, gaps: pd.DataFrame, as_of, judged_by=None) -> pd.DataFrame:
+    """The annual series behind each row of a gap table, for charts and tables.
+
+    Parameters
+    ----------
+    data : Datasets
+    gaps : pandas.DataFrame
+        Rows of :func:`compute_gaps`.
+    as_of : datetime.date or str
+    judged_by : str, optional
+        As for :func:`compute_gaps`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``target_id``, ``role`` (``judged`` or ``mirror``), ``reporter``,
+        ``year``, ``value_usd_mn``, ``is_derived``, and the ``file``, ``line`` and
+        ``source_id`` of the observation used (empty for a derived year); sorted.
+    """
+    keys = series_keys(gaps, judged_by)
+    _, series = _selected_series(data, keys, as_of)
+    judged = keys[["target_id", *SERIES_KEY]].merge(series, on=SERIES_KEY)
+    mirror = (
+        keys[["target_id", *_MIRROR_KEY]]
+        .set_axis(["target_id", *SERIES_KEY], axis=1)
+        .merge(series, on=SERIES_KEY)
+    )
+    columns = ["target_id", "role", "reporter", "year", "value_usd_mn", "is_derived"]
+    columns += ["file", "line", "source_id"]
+    both = pd.concat(
+        [judged.assign(role="judged")[columns], mirror.assign(role="mirror")[columns]],
+        ignore_index=True,
+    )
+    return both.sort_values(["target_id", "role", "year"], ignore_index=True)
+
+
+def _baseline(points: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Baseline and window-start year and value per target, from its series points."""
+    last = points.sort_values("year").drop_duplicates("target_id", keep="last")
+    base = last.set_index("target_id")[["year", "value_usd_mn", "is_derived"]]
+    base.columns = ["baseline_year", "baseline_usd_mn", "is_baseline_derived"]
+    base["annual_points"] = points.groupby("target_id").size()
+
+    earlier = points.merge(base["baseline_year"], left_on="target_id", right_index=True)
+    earlier = earlier[earlier["year"] < earlier["baseline_year"]]
+    window_start = earlier["baseline_year"] - window
+    # Prefer the earliest year inside the window; failing that, the latest before it.
+    earlier = earlier.assign(
+        distance=np.where(
+            earlier["year"] >= window_start,
+            earlier["year"] - window_start,
+            window_start - earlier["year"] + 10 * window,
+        )
+    )
+    start = earlier.sort_values("distance").drop_duplicates("target_id").set_index("target_id")
+    base["history_start_year"] = start["year"]
+    base["history_start_usd_mn"] = start["value_usd_mn"]
+    return base
+
+
+def _year_to_date(current: pd.DataFrame, keys: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    """Latest January-to-month span after the baseline year, against a year earlier."""
+    ytd = keys[["target_id", *SERIES_KEY]].merge(year_to_date(current), on=SERIES_KEY)
+    ytd = ytd.merge(base["baseline_year"], left_on="target_id", right_index=True, how="left")
+    ytd = ytd[ytd["baseline_year"].isna() | (ytd["year"] > ytd["baseline_year"])]
+    latest = ytd.sort_values("span_end").drop_duplicates("target_id", keep="last")
+    latest = latest.set_index("target_id")
+    return pd.DataFrame(
+        {
+            "ytd_span": latest["span"],
+            "ytd_usd_mn": latest["value_usd_mn"],
+            "ytd_prior_usd_mn": latest["prior_usd_mn"],
+            "ytd_year": latest["year"],
+        }
+    )
+
+
+def _at_year(points: pd.DataFrame, target_ids: pd.Series, years: pd.Series) -> np.ndarray:
+    """Each target's series value in a given year (NaN where there is none)."""
+    values = points.set_index(["target_id", "year"])["value_usd_mn"]
+    wanted = pd.MultiIndex.from_arrays([target_ids, years.astype(float)])
+    return values.reindex(wanted).to_numpy()
+
+
+def compute_gaps(
+    data: Datasets, as_of, params: GapParams | None = None, judged_by: str | None = None
+) -> pd.DataFrame:
+    """Where every tracked goal stands as of a date.
+
+    Parameters
+    ----------
+    data : Datasets
+        Loaded datasets.
+    as_of : datetime.date or str
+        Only sources published by this day (``YYYY-MM-DD``) are used.
+    params : GapParams, optional
+        Window and thresholds; the defaults when omitted.
+    judged_by : {None, "partner"}
+        None judges each goal on its own reporter (``judged_by`` column, else its first
+        country); ``"partner"`` judges every goal on the other country's statistics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per newest link of every target chain known by ``as_of`` (potentials
+        included, with status ``not_judged``), validated by
+        :data:`tracker.validation.tables.gap_table`. Growth rates are in percent.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> gaps = compute_gaps(load_datasets("datasets"), "2025-03-01")
+    >>> row = gaps.set_index("chain_root").loc["kaz-tjk-2bn-2018"]
+    >>> row["baseline_usd_mn"], round(row["growth_req_pct"], 3)
+    (np.float64(1200.0), np.float64(18.563))
+    """
+    as_of, params = to_date(as_of), params or GapParams()
+    goals = newest_links(data.targets, as_of, params)
+    keys = series_keys(goals, judged_by)
+    current, series = _selected_series(data, keys, as_of)
+
+    points = keys[["target_id", *SERIES_KEY]].merge(series, on=SERIES_KEY)
+    mirror_points = (
+        keys[["target_id", *_MIRROR_KEY]]
+        .set_axis(["target_id", *SERIES_KEY], axis=1)
+        .merge(series, on=SERIES_KEY)
+    )
+    out = goals[_GOAL_COLUMNS].copy()
+    out["judged_by"] = keys["reporter"]
+    out["target_usd_mn"] = goals["value_usd_mn"]
+    out = out.join(_baseline(points, params.window_years), on="target_id")
+    out["annual_points"] = out["annual_points"].fillna(0).astype(int)
+    out["is_baseline_derived"] = out["is_baseline_derived"].fillna(False).astype(bool)
+    for column in ("baseline_year", "history_start_year"):
+        out[column] = out[column].astype("Int64")
+
+    out["deadline_usd_mn"] = _at_year(points, out["target_id"], out["deadline_year"])
+    out["mirror_usd_mn"] = _at_year(mirror_points, out["target_id"], out["baseline_year"])
+    out["mirror_ratio"] = out["baseline_usd_mn"] / out["mirror_usd_mn"]
+    out["is_mirror_apart"] = (change(1.0, out["mirror_ratio"]).abs() > MIRROR_TOLERANCE).fillna(
+        False
+    )
+
+    target, value = out["target_usd_mn"], out["baseline_usd_mn"]
+    base_year = out["baseline_year"].astype(float)
+    years_left = out["deadline_year"].astype(float) - base_year
+    span = base_year - out["history_start_year"].astype(float)
+    g_hist = annual_rate(out["history_start_usd_mn"], value, span)
+    g_req = annual_rate(value, target, years_left.where(years_left > 0))
+    out["share_achieved"] = value / target
+    out["growth_hist_pct"] = 100 * g_hist
+    out["growth_req_pct"] = 100 * g_req
+    out["gap_pp"] = out["growth_req_pct"] - out["growth_hist_pct"]
+    out["progress_ratio"] = (g_hist / g_req).where(g_req > 0)
+    out["projected_usd_mn"] = compound(value, g_hist, years_left).where(years_left > 0)
+    out["shortfall_usd_mn"] = target - out["projected_usd_mn"]
+    rising = (g_hist > 0) & ~is_met(value, target)
+    out["year_reached"] = (base_year + years_to_reach(value, target, g_hist)).where(rising)
+    for horizon in HORIZONS_YEARS:
+        out[f"growth_req_{horizon}y_pct"] = 100 * annual_rate(value, target, horizon)
+
+    out = out.join(_year_to_date(current, keys, out.set_index("target_id")), on="target_id")
+    out["ytd_yoy_pct"] = 100 * change(out["ytd_prior_usd_mn"], out["ytd_usd_mn"])
+    is_next = out["ytd_year"].astype(float) == base_year + 1
+    out["nowcast_year"] = out["ytd_year"].where(is_next & out["ytd_yoy_pct"].notna())
+    out["nowcast_year"] = out["nowcast_year"].astype("Int64")
+    out["nowcast_usd_mn"] = (value * (1 + out["ytd_yoy_pct"] / 100)).where(
+        out["nowcast_year"].notna()
+    )
+    out["status"] = assign_status(out, as_of, params)
+    out = out.drop(columns=["ytd_year", "deadline_usd_mn"])
+    out = out.sort_values("target_id", ignore_index=True)
+    return gap_table.validate(out)

@@ -1,0 +1,63 @@
+"""The judgement calls of the tracker, each a named parameter with the reason for its value.
+
+The gap engine's window and thresholds are :class:`GapParams` (a caller may change them);
+the audit's tolerances and the what-if minimum are module constants used by the report's
+methods text as well, so the words and the arithmetic cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ABOUT_SHARE",
+    "HORIZONS_YEARS",
+    "JUMP_FACTOR",
+    "MIN_HISTORICAL_RATES",
+    "MIRROR_TOLERANCE",
+    "GapParams",
+]
+
+#: Horizons, in years after the baseline, for which the required growth is shown beside an
+#: assumed deadline.
+HORIZONS_YEARS = (3, 5, 10)
+#: Partner statistics differ for known reasons (CIF against FOB, timing, re-exports), so
+#: mirror figures are judged apart only beyond this relative difference.
+MIRROR_TOLERANCE = 0.25
+#: A year five times above or below its neighbours is a unit slip candidate: a typed
+#: "80" for "800" lands just under tenfold when the true value moved too.
+JUMP_FACTOR = 5.0
+#: "About" a figure widens its precision to at least this share of the value.
+ABOUT_SHARE = 0.05
+#: Fewer year-on-year rates than this, and resampling them says nothing: the probability
+#: is reported as unavailable rather than invented.
+MIN_HISTORICAL_RATES = 3
+
+
+@dataclass(frozen=True)
+class GapParams:
+    """The judgement calls of the gap computation.
+
+    Attributes
+    ----------
+    window_years : int
+        Years over which historical growth is measured (shorter when history is shorter).
+    on_track_ratio : float
+        Progress ratio (historical / required growth) from which a target is on track.
+    acceleration_ratio : float
+        Progress ratio from which it needs acceleration; below it, off track.
+    assumed_horizon_years : int
+        Years after the statement when no deadline was ever stated.
+
+    Examples
+    --------
+    >>> GapParams().on_track_ratio
+    0.95
+    >>> GapParams(window_years=5).window_years
+    5
+    """
+
+    window_years: int = 3
+    on_track_ratio: float = 0.95
+    acceleration_ratio: float = 0.6
+    assumed_horizon_years: int = 5

@@ -1,0 +1,39 @@
+"""The words of the domain: countries, currencies, flows, kinds and the keys of a series.
+
+Every other module takes these names from here, so a flow or a key column is spelled once.
+"""
+
+from __future__ import annotations
+
+import pycountry
+
+__all__ = [
+    "COUNTRIES",
+    "CURRENCIES",
+    "FLOWS",
+    "MIRROR_FLOW",
+    "OBSERVATION_KEY",
+    "SERIES_KEY",
+    "SOURCE_KINDS",
+    "TARGET_KINDS",
+    "USD",
+]
+
+#: ISO 3166-1 alpha-3 codes, from pycountry's maintained list.
+COUNTRIES = frozenset(country.alpha_3 for country in pycountry.countries)
+#: ISO 4217 currency codes, from pycountry's maintained list.
+CURRENCIES = frozenset(currency.alpha_3 for currency in pycountry.currencies)
+#: The currency every value is converted into.
+USD = "USD"
+#: ``total`` is turnover (exports + imports); the others are seen from the reporter's side.
+FLOWS = ("total", "exports", "imports")
+#: A flow seen from the partner's side: Kazakhstan's exports to Tajikistan are Tajikistan's
+#: imports from Kazakhstan.
+MIRROR_FLOW = {"total": "total", "exports": "imports", "imports": "exports"}
+SOURCE_KINDS = ("news", "official_statement", "statistics_release", "database_extract")
+#: ``target`` is a commitment and is judged; ``potential`` is an estimate, tracked only.
+TARGET_KINDS = ("target", "potential")
+#: Columns naming one series: whose statistics, with whom, which flow.
+SERIES_KEY = ["reporter", "partner", "flow"]
+#: Columns naming one figure of a series; a source gives each at most once.
+OBSERVATION_KEY = [*SERIES_KEY, "span"]

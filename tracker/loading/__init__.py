@@ -1,0 +1,1 @@
+"""Loading: dataset files into validated, typed frames."""

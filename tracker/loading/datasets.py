@@ -1,0 +1,157 @@
+"""The datasets as computations see them: read, validated, typed.
+
+Load (:mod:`tracker.loading.files`) -> Validate (:mod:`tracker.validation`) -> Type
+(:mod:`tracker.loading.typing`). Observations stay as read until a computation selects
+the series it needs (:mod:`tracker.analysis.series`), so a large panel is typed only where
+it is used; :attr:`Datasets.observations` types every one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from tracker.core.failures import DataInvalid, Failure
+from tracker.loading.files import ObservationTable, read_datasets, read_panel_frames
+from tracker.loading.typing import type_fx_rates, type_observations, type_sources, type_targets
+from tracker.validation.rules import publication_days, rate_keys
+from tracker.validation.run import validate_frames, validate_panel
+from tracker.validation.schemas import FILES
+
+__all__ = ["Datasets", "build_datasets", "check_datasets", "load_datasets"]
+
+
+@dataclass(frozen=True, repr=False)
+class Datasets:
+    """The validated datasets.
+
+    Attributes
+    ----------
+    sources, targets, fx_rates : pandas.DataFrame
+        Typed; every row keeps ``line``, its line in its file.
+    tables : tuple of ObservationTable
+        Every file of observations as read: ``observations.csv`` first, then each panel.
+    directory : pathlib.Path
+        Where the files were read from.
+
+    Examples
+    --------
+    >>> data = load_datasets("datasets")
+    >>> data  # doctest: +ELLIPSIS
+    Datasets('datasets': ... sources, ... targets, ... exchange rates; observations.csv ... rows)
+    """
+
+    sources: pd.DataFrame
+    targets: pd.DataFrame
+    fx_rates: pd.DataFrame
+    tables: tuple[ObservationTable, ...]
+    directory: Path
+
+    def __repr__(self) -> str:
+        tables = ", ".join(f"{t.file} {len(t.frame):,} rows" for t in self.tables)
+        return (
+            f"Datasets({str(self.directory)!r}: {len(self.sources)} sources, "
+            f"{len(self.targets)} targets, {len(self.fx_rates)} exchange rates; {tables})"
+        )
+
+    def typed(self, table: ObservationTable, rows=None) -> pd.DataFrame:
+        """One table's observations typed (only ``rows``, a boolean mask, when given)."""
+        frame = table.frame if rows is None else table.frame[rows]
+        return type_observations(table.file, frame, self.sources, self.fx_rates)
+
+    @cached_property
+    def observations(self) -> pd.DataFrame:
+        """Every observation from every file, typed, with its ``file`` and ``line``."""
+        return pd.concat([self.typed(table) for table in self.tables], ignore_index=True)
+
+
+def _typed(
+    frames: dict[str, pd.DataFrame], directory: Path, panels: list[ObservationTable]
+) -> Datasets:
+    sources = type_sources(frames["sources"])
+    fx = type_fx_rates(frames["fx_rates"])
+    tables = (ObservationTable(FILES["observations"], frames["observations"]), *panels)
+    return Datasets(sources, type_targets(frames["targets"], sources, fx), fx, tables, directory)
+
+
+def _check(
+    directory: Path,
+) -> tuple[dict[str, pd.DataFrame], list[ObservationTable], list[Failure]]:
+    frames, failures = read_datasets(directory)
+    failures += validate_frames(frames)
+    panels, problems = read_panel_frames(directory)
+    published, rates = publication_days(frames), rate_keys(frames)
+    for panel in panels:
+        problems += validate_panel(panel.file, panel.frame, published, rates)
+    return frames, panels, sorted(failures + problems, key=_order)
+
+
+def _order(failure: Failure) -> tuple:
+    return (failure.file, failure.line or 0, failure.column or "", failure.rule)
+
+
+def _raise_errors(failures: list[Failure]) -> None:
+    errors = [f for f in failures if f.severity == "error"]
+    if errors:
+        raise DataInvalid(errors)
+
+
+def load_datasets(directory: Path | str = "datasets") -> Datasets:
+    """Load, validate and type the datasets in a directory.
+
+    Parameters
+    ----------
+    directory : path-like
+        Folder holding ``sources.csv``, ``observations.csv``, ``targets.csv``,
+        ``fx_rates.csv`` and any ``*.parquet`` panels.
+
+    Returns
+    -------
+    Datasets
+
+    Raises
+    ------
+    DataInvalid
+        Carrying every error found, when any file breaks a rule. Warnings do not raise.
+
+    Examples
+    --------
+    >>> data = load_datasets("datasets")
+    >>> sorted(data.targets["target_id"])[:2]
+    ['kaz-arm-export-potential-350m', 'kaz-arm-exports-350m-2024']
+    """
+    frames, panels, failures = _check(Path(directory))
+    _raise_errors(failures)
+    return _typed(frames, Path(directory), panels)
+
+
+def build_datasets(frames: dict[str, pd.DataFrame], directory: Path | str = "<memory>") -> Datasets:
+    """Validate and type tables already in memory (strings, indexed by line number).
+
+    The same path as :func:`load_datasets` without the files: for notebooks and tests.
+
+    Raises
+    ------
+    DataInvalid
+        Carrying every error found.
+    """
+    _raise_errors(validate_frames(frames))
+    return _typed(frames, Path(directory), [])
+
+
+def check_datasets(directory: Path | str) -> tuple[dict[str, int | None], list[Failure]]:
+    """Read and validate the datasets without typing them.
+
+    Returns
+    -------
+    tuple
+        Rows read per file (None for a file that could not be read) and every failure,
+        errors and warnings, in file and line order.
+    """
+    frames, panels, failures = _check(Path(directory))
+    rows = {name: len(frames[name]) if name in frames else None for name in FILES}
+    rows |= {panel.file: len(panel.frame) for panel in panels}
+    return rows, failures

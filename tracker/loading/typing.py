@@ -1,0 +1,103 @@
+"""Typing: validated text and panel columns into the typed frames computations read.
+
+Observations from every file, CSV or panel, are typed by one function,
+:func:`type_observations`, which keeps each row's ``file`` and ``line`` and checks the
+result with :data:`tracker.validation.tables.typed_observations`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker.core.figures import parse_figure
+from tracker.core.periods import is_full_year, latest_day, spans_frame
+from tracker.core.units import to_usd_mn
+from tracker.core.vocabulary import USD
+from tracker.validation.panel import OPTIONAL_COLUMNS
+from tracker.validation.tables import typed_observations
+
+__all__ = ["type_fx_rates", "type_observations", "type_sources", "type_targets"]
+
+_TEXT_COLUMNS = ["reporter", "partner", "flow", "span", "source_id", "currency", "scale"]
+
+
+def type_sources(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sources with ``line`` and ``published_on``, the last day their date can stand for."""
+    sources = frame.reset_index()
+    sources["published_on"] = pd.to_datetime(sources["published_date"].map(latest_day))
+    return sources
+
+
+def type_fx_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Exchange rates with an integer ``year`` and a float ``units_per_usd``."""
+    fx = frame.reset_index()
+    fx["year"] = fx["year"].astype(int)
+    fx["units_per_usd"] = fx["units_per_usd"].astype(float)
+    return fx
+
+
+def _usd_mn(amount: pd.Series, frame: pd.DataFrame, year: pd.Series, fx: pd.DataFrame):
+    """An amount in the row's currency and scale, in USD millions at the year's average."""
+    rate = pd.Series(1.0, index=frame.index)
+    currency = frame["currency"].astype(str)
+    foreign = currency.ne(USD) & currency.ne("")
+    if foreign.any():
+        table = fx.set_index(["currency", "year"])["units_per_usd"]
+        keys = pd.MultiIndex.from_arrays([currency[foreign], year[foreign]])
+        rate[foreign] = table.reindex(keys).to_numpy()
+    return to_usd_mn(amount, frame["scale"].astype(str), rate)
+
+
+def _half_width(figures: pd.Series) -> pd.Series:
+    """Half the last printed digit of each figure as written, in the row's scale."""
+    return figures.map(lambda text: parse_figure(text).half_width if text else None).astype(float)
+
+
+def type_targets(frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame) -> pd.DataFrame:
+    """Targets with numbers typed, ``published_on`` and ``value_usd_mn``.
+
+    A target in another currency is converted at the average rate of the year it was
+    stated.
+    """
+    tgt = frame.reset_index()
+    tgt["value"] = tgt["value"].astype(float)
+    tgt["deadline_year"] = pd.to_numeric(tgt["deadline_year"].replace("", None)).astype("Int64")
+    tgt["stated_year"] = tgt["stated_date"].str[:4].astype(int)
+    tgt["published_on"] = tgt["source_id"].map(sources.set_index("source_id")["published_on"])
+    tgt["value_usd_mn"] = _usd_mn(tgt["value"], tgt, tgt["stated_year"], fx)
+    return tgt
+
+
+def type_observations(
+    file: str, frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame
+) -> pd.DataFrame:
+    """Observations of one file as typed columns, with ``file`` and ``line``.
+
+    A value in another currency is converted at the average rate of its span's last year.
+
+    Raises
+    ------
+    pandera.errors.SchemaError
+        When a typed row breaks :data:`~tracker.validation.tables.typed_observations`
+        (a value given that converts to no dollars): validation should have refused it.
+    """
+    obs = frame.reset_index()
+    obs.insert(0, "file", file)
+    for column, default in OPTIONAL_COLUMNS.items():
+        if column not in obs:
+            obs[column] = default
+    for column in _TEXT_COLUMNS:
+        obs[column] = obs[column].astype(str)
+    for column in OPTIONAL_COLUMNS:  # a panel may hold missing values where a CSV has ""
+        obs[column] = obs[column].astype(object).fillna("").astype(str)
+    obs["value"] = pd.to_numeric(obs["value"].replace("", None)).astype(float)
+    obs["growth_pct"] = pd.to_numeric(obs["growth_pct"].replace("", None)).astype(float)
+    obs = obs.join(spans_frame(obs["span"]))
+    obs["is_full_year"] = is_full_year(
+        pd.PeriodIndex(obs["span_start"]), pd.PeriodIndex(obs["span_end"])
+    )
+    obs["year"] = obs["span_end"].dt.year.astype(int)
+    obs["published_on"] = obs["source_id"].map(sources.set_index("source_id")["published_on"])
+    obs["value_usd_mn"] = _usd_mn(obs["value"], obs, obs["year"], fx)
+    obs["half_width_usd_mn"] = _usd_mn(_half_width(obs["figure_as_written"]), obs, obs["year"], fx)
+    return typed_observations.validate(obs)

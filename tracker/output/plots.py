@@ -1,0 +1,183 @@
+"""Charts of where targets stand: one progress chart per target and an overview.
+
+Pure functions from frames to :class:`~tracker.output.style.TrackerFigure` (the house
+style is :mod:`tracker.output.style`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import PercentFormatter
+
+from tracker.core.growth import compound
+from tracker.core.units import format_usd_mn
+from tracker.output.style import COLOURS, DPI, LABELS, SIZE, TrackerFigure, finish, new_figure, tidy
+
+__all__ = ["overview_chart", "progress_chart"]
+
+#: Years shown before the deadline when a chart has no series to set its left edge.
+_EMPTY_SPAN_YEARS = 6
+
+
+def _path(start_year: int, start_value: float, end_year: int, rate: float):
+    years = np.arange(start_year, end_year + 1)
+    return years, compound(start_value, rate, years - start_year)
+
+
+def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
+    """A target's progress: reported series, mirror, target, required path and trend.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        One row of :func:`tracker.analysis.gaps.compute_gaps`.
+    series : pandas.DataFrame
+        That target's rows of :func:`tracker.analysis.gaps.target_series`.
+
+    Returns
+    -------
+    TrackerFigure
+
+    Examples
+    --------
+    >>> from tracker import compute_gaps, load_datasets, target_series
+    >>> data = load_datasets("datasets")
+    >>> gaps = compute_gaps(data, "2025-03-01")
+    >>> row = gaps.set_index("chain_root").loc["kaz-tjk-2bn-2018"]
+    >>> own = target_series(data, gaps[gaps["target_id"] == row["target_id"]], "2025-03-01")
+    >>> figure = progress_chart(row, own)
+    >>> figure.axes[0].get_title(loc="left")
+    'KAZ–TJK total: $2bn by 2027'
+    """
+    figure, axes = new_figure()
+    for role, style in (("judged", "-o"), ("mirror", "--s")):
+        points = series[series["role"] == role].sort_values("year")
+        if len(points):
+            label = LABELS[role].format(reporter=points["reporter"].iloc[0])
+            axes.plot(
+                points["year"],
+                points["value_usd_mn"],
+                style,
+                color=COLOURS[role],
+                label=label,
+                markersize=5,
+                linewidth=1.8,
+            )
+
+    deadline, target = int(row["deadline_year"]), float(row["target_usd_mn"])
+    assumed = bool(row["is_deadline_assumed"])
+    first = int(series["year"].min()) if len(series) else deadline - _EMPTY_SPAN_YEARS
+    axes.set_xlim(first - 0.5, deadline + 0.5)
+    pair = f"{row['country_a']}–{row['country_b']}"
+    if row["kind"] == "potential":  # an estimate has no deadline to mark
+        axes.axhline(target, color=COLOURS["target"], linestyle="-.", label=LABELS["potential"])
+        axes.set_title(
+            f"{pair} {row['flow']}: potential of {format_usd_mn(target, compact=True)}",
+            loc="left",
+            fontsize=11,
+        )
+        return finish(figure, axes)
+    axes.plot(
+        [deadline],
+        [target],
+        marker="*",
+        markersize=14,
+        linestyle="none",
+        color=COLOURS["target"],
+        markerfacecolor="white" if assumed else COLOURS["target"],
+        label=LABELS["target"],
+    )
+    if assumed:
+        axes.axvline(
+            deadline,
+            color=COLOURS["assumed"],
+            linestyle=":",
+            linewidth=1.2,
+            label=LABELS["assumed"].format(year=deadline),
+        )
+
+    if pd.notna(row["baseline_year"]) and deadline > row["baseline_year"]:
+        base_year, base = int(row["baseline_year"]), float(row["baseline_usd_mn"])
+        for role, column, style in (
+            ("required", "growth_req_pct", ":"),
+            ("projection", "growth_hist_pct", "--"),
+        ):
+            if pd.notna(row[column]):
+                rate = row[column] / 100
+                axes.plot(
+                    *_path(base_year, base, deadline, rate),
+                    linestyle=style,
+                    color=COLOURS[role],
+                    label=LABELS[role].format(rate=100 * rate),
+                )
+    if pd.notna(row["nowcast_usd_mn"]):
+        year = int(row["nowcast_year"])
+        axes.plot(
+            [year],
+            [row["nowcast_usd_mn"]],
+            marker="D",
+            linestyle="none",
+            markerfacecolor="white",
+            color=COLOURS["nowcast"],
+            label=LABELS["nowcast"].format(year=year),
+        )
+
+    due = f"by {deadline}" + (" (assumed)" if assumed else "")
+    axes.set_title(
+        f"{pair} {row['flow']}: {format_usd_mn(target, compact=True)} {due}",
+        loc="left",
+        fontsize=11,
+    )
+    return finish(figure, axes)
+
+
+def overview_chart(gaps: pd.DataFrame) -> TrackerFigure:
+    """All judged targets: share achieved, and required against historical growth.
+
+    Targets without a baseline, and potentials, are left out: they have neither.
+
+    Examples
+    --------
+    >>> from tracker import compute_gaps, load_datasets
+    >>> figure = overview_chart(compute_gaps(load_datasets("datasets"), "2025-03-01"))
+    >>> [axes.get_xlabel() for axes in figure.axes]
+    ['share of target reached (baseline / target)', 'growth, % a year']
+    """
+    judged = gaps[gaps["baseline_usd_mn"].notna() & (gaps["kind"] == "target")]
+    judged = judged.sort_values("target_id", ascending=False)
+    height = max(2.5, 0.45 * len(judged) + 1.5)
+    figure = TrackerFigure(figsize=(SIZE[0], height), dpi=DPI, layout="constrained")
+    share_axes, growth_axes = figure.subplots(1, 2, sharey=True)
+    labels = judged["target_id"].tolist()
+    positions = np.arange(len(judged))
+
+    share_axes.barh(positions, judged["share_achieved"], color=COLOURS["judged"], height=0.6)
+    share_axes.axvline(1.0, color=COLOURS["target"], linewidth=1.2)
+    share_axes.set_yticks(positions, labels, fontsize=8)
+    share_axes.set_xlabel("share of target reached (baseline / target)")
+    share_axes.xaxis.set_major_formatter(PercentFormatter(1.0))
+
+    growth_axes.hlines(
+        positions,
+        judged["growth_hist_pct"],
+        judged["growth_req_pct"],
+        color=COLOURS["assumed"],
+        linewidth=1.5,
+    )
+    growth_axes.plot(
+        judged["growth_hist_pct"],
+        positions,
+        "o",
+        color=COLOURS["projection"],
+        label="historical growth",
+    )
+    growth_axes.plot(
+        judged["growth_req_pct"], positions, "D", color=COLOURS["required"], label="required growth"
+    )
+    growth_axes.axvline(0, color="#bbbbbb", linewidth=0.8)
+    growth_axes.set_xlabel("growth, % a year")
+    growth_axes.legend(fontsize=8, frameon=False, loc="lower right")
+    for axes in (share_axes, growth_axes):
+        tidy(axes, "x")
+    return figure

@@ -1,0 +1,103 @@
+"""One style for every chart, and a Figure that shows itself in Jupyter.
+
+Charts are built without pyplot (no window, no global state; PNGs render through Agg) in
+the Okabe-Ito colour-blind-safe palette, axes labelled with units, sized for an e-mail
+(7 x 4 inches at 100 dpi = 700 pixels wide).
+"""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from tracker.core.units import format_usd_mn
+
+__all__ = [
+    "COLOURS",
+    "DPI",
+    "LABELS",
+    "SIZE",
+    "TrackerFigure",
+    "finish",
+    "new_figure",
+    "png",
+    "tidy",
+    "usd_tick",
+]
+
+#: Okabe & Ito (2008) colours, distinguishable with every common colour-vision deficiency.
+COLOURS = {
+    "judged": "#0072B2",  # blue
+    "mirror": "#E69F00",  # orange
+    "target": "#D55E00",  # vermillion
+    "required": "#000000",  # black
+    "projection": "#009E73",  # bluish green
+    "nowcast": "#CC79A7",  # reddish purple
+    "assumed": "#999999",  # grey
+}
+#: Legend text of each element; tests find lines by these labels.
+LABELS = {
+    "judged": "reported by {reporter}",
+    "mirror": "mirror: reported by {reporter}",
+    "target": "target",
+    "required": "required path ({rate:+.1f}% a year)",
+    "projection": "current trend ({rate:+.1f}% a year)",
+    "nowcast": "nowcast {year} (year to date)",
+    "assumed": "assumed deadline {year}",
+    "potential": "potential (an estimate, not judged)",
+}
+#: Top of the value axis as a multiple of the highest value drawn.
+_HEADROOM = 1.25
+SIZE = (7.0, 4.0)
+DPI = 100
+_PNG_METADATA = {"Software": None}  # no version string: same data, same bytes
+
+
+class TrackerFigure(Figure):
+    """A matplotlib Figure that a notebook displays as a PNG, no ``%matplotlib`` needed."""
+
+    def _repr_png_(self) -> bytes:
+        return png(self)
+
+
+def png(figure: Figure) -> bytes:
+    """The figure as PNG bytes; the same figure gives the same bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata=_PNG_METADATA)
+    return buffer.getvalue()
+
+
+def usd_tick(value: float, _position=None) -> str:
+    """Axis ticks in US dollars: $950m, $1.2bn."""
+    return format_usd_mn(value, compact=True)
+
+
+def new_figure(height: float = SIZE[1]) -> tuple[TrackerFigure, Axes]:
+    """A figure with one Axes in the house style."""
+    figure = TrackerFigure(figsize=(SIZE[0], height), dpi=DPI, layout="constrained")
+    axes = figure.add_subplot()
+    tidy(axes, "y")
+    return figure, axes
+
+
+def tidy(axes: Axes, grid: str) -> None:
+    """Light grid lines along ``grid`` behind the data; no top or right frame."""
+    axes.grid(axis=grid, color="#dddddd", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def finish(figure: Figure, axes: Axes) -> Figure:
+    """Label the axes with units, leave room for the legend, and return the figure."""
+    axes.set_xlabel("year")
+    axes.set_ylabel("trade, US$ (current)")
+    axes.yaxis.set_major_formatter(FuncFormatter(usd_tick))
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    # Room above the highest line for the legend, which sits top left.
+    axes.set_ylim(0, axes.get_ylim()[1] * _HEADROOM)
+    axes.legend(fontsize=8, frameon=False, loc="upper left")
+    return figure

@@ -1,0 +1,93 @@
+"""The per-cell rules, as one case table: what a single value must be, and the words that
+say so. CSV files (text cells, :mod:`tracker.validation.schemas`) and Parquet panels (typed
+columns, :mod:`tracker.validation.panel`) both build their checks from these cases, so a
+rule and its message exist once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from tracker.core.periods import DateError, SpanError, parse_dated, parse_span
+from tracker.core.units import SCALES
+from tracker.core.vocabulary import COUNTRIES, CURRENCIES, FLOWS
+
+__all__ = [
+    "COUNTRY",
+    "CURRENCY",
+    "DATED",
+    "FLOW",
+    "IDENTIFIER",
+    "POSITIVE",
+    "SCALE",
+    "SPAN",
+    "YEAR",
+    "YEAR_RANGE",
+    "CellRule",
+    "one_of",
+]
+
+#: Years a trade figure or deadline may name; outside this a year is a typing slip.
+YEAR_RANGE = (1950, 2100)
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class CellRule(NamedTuple):
+    """A rule on one value: the words a failure prints, and the test it must pass."""
+
+    rule: str
+    test: Callable[[object], bool]
+
+
+def _parses(parser, error: type[Exception]) -> Callable[[object], bool]:
+    def test(value) -> bool:
+        try:
+            parser(value)
+        except error:
+            return False
+        return True
+
+    return test
+
+
+def _is_year(value) -> bool:
+    text = str(value)
+    return text.isdigit() and YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]
+
+
+def _is_positive(value) -> bool:
+    return math.isfinite(float(value)) and float(value) > 0
+
+
+def one_of(values) -> CellRule:
+    """A value from a closed set.
+
+    Examples
+    --------
+    >>> one_of(FLOWS).rule
+    'must be one of: total, exports, imports'
+    """
+    return CellRule(f"must be one of: {', '.join(values)}", frozenset(values).__contains__)
+
+
+COUNTRY = CellRule("is not an ISO 3166-1 alpha-3 country code", COUNTRIES.__contains__)
+CURRENCY = CellRule("is not an ISO 4217 currency code", CURRENCIES.__contains__)
+FLOW = one_of(FLOWS)
+SCALE = one_of(SCALES)
+SPAN = CellRule(
+    "is not a span (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM/YYYY-MM, start <= end)",
+    _parses(parse_span, SpanError),
+)
+DATED = CellRule(
+    "is not a real date written YYYY-MM-DD, YYYY-MM or YYYY", _parses(parse_dated, DateError)
+)
+YEAR = CellRule(f"is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}", _is_year)
+IDENTIFIER = CellRule(
+    "is not an identifier (lower-case letters, digits, '-', '.', '_')",
+    lambda value: bool(_ID.match(str(value))),
+)
+#: Checked on numbers (a panel's typed column, a CSV cell that is a number).
+POSITIVE = CellRule("must be a finite number greater than 0", _is_positive)

@@ -1,0 +1,193 @@
+"""Rules over the rows of any table of observations, CSV or Parquet panel, written once.
+
+Each rule works per distinct value wherever it can (a 25-million-row panel holds a few
+hundred countries, spans and sources), and lists at most :data:`LISTED` rows per rule and
+file, with a count of the rest. The same rules check ``observations.csv``; the source and
+country rules check ``targets.csv`` and ``fx_rates.csv`` too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from tracker.core.coding import factorize, failing, key_codes
+from tracker.core.failures import Failure
+from tracker.core.periods import SpanError, parse_span
+from tracker.core.vocabulary import OBSERVATION_KEY, USD
+
+__all__ = [
+    "LISTED",
+    "distinct_countries",
+    "known_sources",
+    "observation_failures",
+    "rates_exist",
+    "rows_where",
+    "spans_before_publication",
+    "unique_key",
+]
+
+#: Rows listed per rule and file: a systematic error in millions of rows is read from the
+#: first rows and the count, not from millions of lines.
+LISTED = 1000
+#: Day numbers standing for "unknown", so that an unparsed span or source is never late.
+_NEVER, _UNKNOWN_END = np.iinfo(np.int64).max, -1
+_KEY = [*OBSERVATION_KEY, "source_id"]
+
+
+def rows_where(
+    file: str, frame: pd.DataFrame, mask: np.ndarray, column: str, rule, shown=None
+) -> list[Failure]:
+    """One failure per row where ``mask`` holds, at most :data:`LISTED` of them.
+
+    ``frame`` is indexed by line (CSV) or row number (panel). ``rule`` is a text or a
+    function of the listed rows' positions giving one text each; ``shown`` likewise gives
+    the values printed (default: the first column named in ``column``).
+    """
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return []
+    listed = rows[:LISTED]
+    # Touch only the rows listed: a whole categorical column as text costs seconds.
+    values = (
+        shown(listed) if shown else frame[column.split("+")[0]].iloc[listed].astype(str).tolist()
+    )
+    texts = rule(listed) if callable(rule) else [rule] * len(listed)
+    lines = frame.index[listed]
+    failures = [
+        Failure(file, int(line), column, str(value), text)
+        for line, value, text in zip(lines, values, texts, strict=True)
+    ]
+    if len(rows) > LISTED:
+        first = texts[0]
+        more = f"{first} (and {len(rows) - LISTED} more rows, not listed)"
+        failures.append(Failure(file, None, column, "", more))
+    return failures
+
+
+def distinct_countries(file: str, frame: pd.DataFrame, first: str, second: str) -> list[Failure]:
+    """The two countries of a row differ."""
+    codes, uniques = factorize(frame[first])
+    other, other_uniques = factorize(frame[second])
+    # Put the second column's codes in the first column's numbering (-2: not there).
+    other = np.append(uniques.get_indexer(other_uniques), -2)[other]
+    blank = np.append(uniques == "", True)[codes]  # an empty cell is the schema's to report
+    same = (codes == other) & (codes >= 0) & ~blank
+    return rows_where(file, frame, same, second, f"is the same country as {first}")
+
+
+def unique_key(file: str, frame: pd.DataFrame) -> list[Failure]:
+    """No two rows give the same reporter, partner, flow and span from the same source."""
+    key = key_codes(frame, _KEY)
+    # A panel written in key order is checked in one pass; otherwise hash the keys.
+    if len(key) < 2 or np.all(key[1:] > key[:-1]):
+        return []
+    repeated = pd.Series(key).duplicated().to_numpy()
+    return rows_where(
+        file,
+        frame,
+        repeated,
+        "+".join(_KEY),
+        f"duplicate key: an earlier row has the same {', '.join(_KEY)}",
+        shown=lambda rows: [
+            "|".join(map(str, values)) for values in frame[_KEY].iloc[rows].to_numpy()
+        ],
+    )
+
+
+def known_sources(file: str, frame: pd.DataFrame, published: Mapping) -> list[Failure]:
+    """Every ``source_id`` is registered in ``sources.csv`` (an empty cell is the schema's)."""
+    unknown = failing(frame["source_id"], lambda sid: sid == "" or sid in published)
+    return rows_where(file, frame, unknown, "source_id", "unknown source_id (not in sources.csv)")
+
+
+def _end_day(span) -> date | None:
+    try:
+        return parse_span(str(span))[1].end_time.date()
+    except SpanError:
+        return None
+
+
+def spans_before_publication(
+    file: str, frame: pd.DataFrame, published: Mapping[str, date | None]
+) -> list[Failure]:
+    """No span ends after its source was published (a figure cannot report the future)."""
+    span_codes, spans = factorize(frame["span"])
+    source_codes, sources = factorize(frame["source_id"])
+    ends = [_end_day(span) for span in spans]
+    days = [published.get(sid) for sid in sources]
+    end_day = np.array([d.toordinal() if d else _UNKNOWN_END for d in ends] + [_UNKNOWN_END])
+    known_day = np.array([d.toordinal() if d else _NEVER for d in days] + [_NEVER])
+    if end_day.max() <= known_day.min():  # no row can be late
+        return []
+    late = end_day[span_codes] > known_day[source_codes]
+
+    def rule(rows):
+        return [
+            f"span ends {ends[span_codes[row]]}, after its source was published "
+            f"({days[source_codes[row]]})"
+            for row in rows
+        ]
+
+    return rows_where(file, frame, late, "span", rule)
+
+
+def rates_exist(
+    file: str, frame: pd.DataFrame, years: pd.Series, rates: set[tuple[str, int]]
+) -> list[Failure]:
+    """A value in another currency has that currency's average rate for its year.
+
+    ``years`` gives each row's year (missing where the row's year is unknown).
+    """
+    currency_codes, currencies = factorize(frame["currency"])
+    year = pd.to_numeric(years, errors="coerce").to_numpy(dtype=float)
+    foreign = np.append(~currencies.isin(["", USD]), False)[currency_codes] & ~np.isnan(year)
+    if not foreign.any():
+        return []
+    pairs = pd.DataFrame({"code": currency_codes[foreign], "year": year[foreign].astype(int)})
+    distinct = pairs.drop_duplicates()
+    has_rate = {
+        (code, year_)
+        for code, year_ in zip(distinct["code"], distinct["year"], strict=True)
+        if (currencies[code], year_) in rates
+    }
+    missing = np.zeros(len(frame), dtype=bool)
+    missing[np.flatnonzero(foreign)] = [
+        (code, year_) not in has_rate
+        for code, year_ in zip(pairs["code"], pairs["year"], strict=True)
+    ]
+
+    def rule(rows):
+        return [
+            f"no {currencies[currency_codes[row]]} rate for {int(year[row])} in fx_rates.csv"
+            for row in rows
+        ]
+
+    return rows_where(file, frame, missing, "currency", rule)
+
+
+def observation_failures(
+    file: str,
+    frame: pd.DataFrame,
+    published: Mapping[str, date | None] | None,
+    rates: set[tuple[str, int]] | None,
+) -> list[Failure]:
+    """Every row rule for one table of observations.
+
+    ``published`` (publication day by source) is None when ``sources.csv`` could not be
+    read, ``rates`` (currency and year pairs) when ``fx_rates.csv`` could not: the rules
+    that need them are then skipped.
+    """
+    failures = distinct_countries(file, frame, "reporter", "partner") + unique_key(file, frame)
+    if published is not None:
+        failures += known_sources(file, frame, published)
+        failures += spans_before_publication(file, frame, published)
+    if rates is not None:
+        codes, spans = factorize(frame["span"])
+        ends = [_end_day(span) for span in spans]
+        year_of = np.array([day.year if day else np.nan for day in ends] + [np.nan])
+        failures += rates_exist(file, frame, pd.Series(year_of[codes]), rates)
+    return failures

@@ -1,0 +1,278 @@
+"""Rules that join columns or files; the per-cell rules are in
+:mod:`tracker.validation.schemas`.
+
+Each rule takes the tables read as text (only those whose header is complete) and returns
+its failures. A cell that a schema rule already rejects (an unparsable span, a value that
+is no number) is skipped here, so each problem is reported once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+from tracker.core.chains import looping
+from tracker.core.failures import Failure
+from tracker.core.figures import FigureError, parse_figure, parse_growth
+from tracker.core.periods import DateError, latest_days, parse_dated
+from tracker.core.units import SCALES
+from tracker.validation.observations import (
+    distinct_countries,
+    known_sources,
+    observation_failures,
+    rates_exist,
+)
+from tracker.validation.schemas import FILES
+
+__all__ = ["RULES", "publication_days", "rate_keys"]
+
+Frames = dict[str, pd.DataFrame]
+
+
+def _at(table: str, frame: pd.DataFrame, mask: pd.Series, column: str, rule) -> list[Failure]:
+    """One failure per row where ``mask`` holds; ``rule`` is a text or a per-row Series."""
+    rows = frame.index[mask.fillna(False).astype(bool)]
+    texts = rule if isinstance(rule, pd.Series) else pd.Series(rule, index=frame.index)
+    return [
+        Failure(FILES[table], int(line), column, str(frame.at[line, column]), texts[line])
+        for line in rows
+    ]
+
+
+def _number(cell: str) -> float | None:
+    try:
+        number = float(cell)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _figures_as_written(frames: Frames) -> list[Failure]:
+    """The figure as written must read back as the recorded value and scale."""
+    failures = []
+    for table in ("observations", "targets"):
+        if (frame := frames.get(table)) is None:
+            continue
+        for line, row in frame[frame["figure_as_written"].ne("")].iterrows():
+            text = row["figure_as_written"]
+            try:
+                figure = parse_figure(text)
+            except FigureError as err:
+                failures.append(
+                    Failure(FILES[table], int(line), "figure_as_written", text, str(err))
+                )
+                continue
+            value = _number(row["value"])
+            if value is None or row["scale"] not in SCALES:
+                continue
+            if figure.scale != row["scale"] or not math.isclose(figure.value, value, rel_tol=1e-9):
+                rule = (
+                    f"reads as {figure.value:g} {figure.scale}, but the row records "
+                    f"value {row['value']} scale {row['scale']}"
+                )
+                failures.append(Failure(FILES[table], int(line), "figure_as_written", text, rule))
+    return failures
+
+
+def _complete_statements(frames: Frames) -> list[Failure]:
+    """An observation states a value (with its currency, scale, figure), a growth, or both."""
+    if (obs := frames.get("observations")) is None:
+        return []
+    has_value = obs["value"].ne("")
+    failures = []
+    for column in ("currency", "scale", "figure_as_written"):
+        failures += _at(
+            "observations",
+            obs,
+            has_value & obs[column].eq(""),
+            column,
+            "is required when value is given",
+        )
+        failures += _at(
+            "observations",
+            obs,
+            ~has_value & obs[column].ne(""),
+            "value",
+            f"is required when {column} is given",
+        )
+    failures += _at(
+        "observations",
+        obs,
+        ~has_value & obs["growth_pct"].eq(""),
+        "value",
+        "a row states a value, a growth_pct, or both; both are empty",
+    )
+    for given, needed in (("growth_pct", "growth_as_written"), ("growth_as_written", "growth_pct")):
+        failures += _at(
+            "observations",
+            obs,
+            obs[given].ne("") & obs[needed].eq(""),
+            needed,
+            f"is required when {given} is given",
+        )
+    return failures
+
+
+def _growth_as_written(frames: Frames) -> list[Failure]:
+    """The stated growth as written must read back as the recorded growth's magnitude."""
+    if (obs := frames.get("observations")) is None:
+        return []
+    failures = []
+    both = obs["growth_as_written"].ne("") & obs["growth_pct"].ne("")
+    for line, row in obs[both].iterrows():
+        recorded = _number(row["growth_pct"])
+        text = row["growth_as_written"]
+        try:
+            written, half_width = parse_growth(text)
+        except FigureError as err:
+            failures.append(
+                Failure(FILES["observations"], int(line), "growth_as_written", text, str(err))
+            )
+            continue
+        if recorded is not None and abs(abs(recorded) - written) > half_width + 1e-9:
+            rule = f"reads as {written:g}%, but growth_pct records {row['growth_pct']}"
+            failures.append(
+                Failure(FILES["observations"], int(line), "growth_as_written", text, rule)
+            )
+    return failures
+
+
+def _target_dates(frames: Frames) -> list[Failure]:
+    """A deadline is not before the year the target was stated; a target is stated by
+    the time its source was published."""
+    if (tgt := frames.get("targets")) is None:
+        return []
+    stated_year = tgt["stated_date"].str[:4]
+    deadline = tgt["deadline_year"]
+    early = deadline.str.isdigit() & stated_year.str.isdigit() & (deadline < stated_year)
+    failures = _at(
+        "targets",
+        tgt,
+        early,
+        "deadline_year",
+        "is before the year the target was stated (" + stated_year + ")",
+    )
+    if (days := publication_days(frames)) is not None:
+        published = tgt["source_id"].map(days)
+        stated = tgt["stated_date"].map(_first_day)
+        known = stated.notna() & published.notna()
+        late = known & pd.Series(
+            [bool(k) and s > p for k, s, p in zip(known, stated, published, strict=True)],
+            index=tgt.index,
+        )
+        failures += _at(
+            "targets",
+            tgt,
+            late,
+            "stated_date",
+            "is after its source was published (" + published.astype(str) + ")",
+        )
+    judge = tgt["judged_by"]
+    outside = judge.ne("") & judge.ne(tgt["country_a"]) & judge.ne(tgt["country_b"])
+    failures += _at("targets", tgt, outside, "judged_by", "must be country_a or country_b")
+    return failures
+
+
+def _first_day(cell: str):
+    try:
+        return parse_dated(cell)[0]
+    except DateError:
+        return None
+
+
+def _supersedes_chains(frames: Frames) -> list[Failure]:
+    """Every ``supersedes`` names an existing target of the same pair; chains end."""
+    if (tgt := frames.get("targets")) is None:
+        return []
+    line_of = dict(zip(tgt["target_id"], tgt.index, strict=True))
+    earlier = dict(zip(tgt["target_id"], tgt["supersedes"], strict=True))
+    pair = {
+        tid: frozenset((a, b))
+        for tid, a, b in zip(tgt["target_id"], tgt["country_a"], tgt["country_b"], strict=True)
+    }
+    has = tgt["supersedes"].ne("")
+    failures = _at(
+        "targets",
+        tgt,
+        has & ~tgt["supersedes"].isin(line_of),
+        "supersedes",
+        "unknown target_id (not in targets.csv)",
+    )
+    other_pair = (
+        has
+        & tgt["supersedes"].isin(line_of)
+        & pd.Series(
+            [
+                pair[tid] != pair.get(old)
+                for tid, old in zip(tgt["target_id"], tgt["supersedes"], strict=True)
+            ],
+            index=tgt.index,
+        )
+    )
+    failures += _at(
+        "targets", tgt, other_pair, "supersedes", "supersedes a target of another pair of countries"
+    )
+    forks = has & tgt["supersedes"].duplicated(keep="first")
+    failures += _at(
+        "targets",
+        tgt,
+        forks,
+        "supersedes",
+        "another target already supersedes it; a chain does not fork",
+    )
+
+    cycle = tgt["target_id"].isin(looping(earlier))
+    failures += _at(
+        "targets", tgt, cycle, "supersedes", "supersedes chain loops back to this target (a cycle)"
+    )
+    return failures
+
+
+def publication_days(frames: Frames) -> dict[str, object] | None:
+    """Latest publication day by source_id; None when ``sources.csv`` could not be read."""
+    sources = frames.get("sources")
+    if sources is None or not {"source_id", "published_date"} <= set(sources.columns):
+        return None
+    return latest_days(sources["source_id"], sources["published_date"])
+
+
+def rate_keys(frames: Frames) -> set[tuple[str, int]] | None:
+    """(currency, year) pairs with a rate; None when ``fx_rates.csv`` could not be read."""
+    fx = frames.get("fx_rates")
+    if fx is None or not {"currency", "year"} <= set(fx.columns):
+        return None
+    return {
+        (currency, int(year))
+        for currency, year in zip(fx["currency"], fx["year"], strict=True)
+        if str(year).isdigit()
+    }
+
+
+def _row_rules(frames: Frames) -> list[Failure]:
+    """The rules every observation table obeys, and their like for the other tables."""
+    published, rates = publication_days(frames), rate_keys(frames)
+    failures = []
+    if (obs := frames.get("observations")) is not None:
+        failures += observation_failures(FILES["observations"], obs, published, rates)
+    if (tgt := frames.get("targets")) is not None:
+        failures += distinct_countries(FILES["targets"], tgt, "country_a", "country_b")
+        if rates is not None:
+            failures += rates_exist(FILES["targets"], tgt, tgt["stated_date"].str[:4], rates)
+    if published is not None:
+        for table in ("targets", "fx_rates"):
+            if (frame := frames.get(table)) is not None:
+                failures += known_sources(FILES[table], frame, published)
+    return failures
+
+
+#: Every cross-column and cross-file rule, run in this order.
+RULES: tuple[Callable[[Frames], list[Failure]], ...] = (
+    _row_rules,
+    _complete_statements,
+    _figures_as_written,
+    _growth_as_written,
+    _target_dates,
+    _supersedes_chains,
+)
