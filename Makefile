@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test validate lint clean
+.PHONY: report test test-update validate lint mutation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required, found " + sys.version.split()[0])'
@@ -24,8 +24,22 @@ validate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check tracker tests benchmarks
 
+# Every test, the docstring examples as doctests, and the notebook.
 test: $(STAMP) validate lint
 	$(BIN)/python -m pytest -q
 
+# Rewrite the golden files of rendered outputs (tests/__snapshots__/) on purpose, then
+# read the diff before committing it.
+test-update: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_golden.py --snapshot-update
+
+# Mutation testing of tracker/core and tracker/analysis (slow: not part of `make test`);
+# writes MUTATION.md with the score and every surviving mutant.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/python tools/mutation_report.py > MUTATION.md
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants
