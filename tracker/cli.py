@@ -18,6 +18,7 @@ from tracker.analysis.audit import audit
 from tracker.analysis.gaps import compute_gaps
 from tracker.analysis.whatif import answer
 from tracker.core.failures import DataInvalid
+from tracker.core.statuses import NOT_JUDGED
 from tracker.importers import run_import
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
 from tracker.output.report import NothingToReport, build_report, month_end
@@ -170,7 +171,7 @@ def _whatif(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(answer, indent=2, default=float))
         return EXIT_OK
-    if answer["status"] == "not_judged":
+    if answer["status"] == NOT_JUDGED:
         head = (
             f"{answer['target_id']}: a potential of {answer['target_usd_mn']:,.0f} USD mn, "
             "tracked, not judged"

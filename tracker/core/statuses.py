@@ -12,8 +12,9 @@ import pandas as pd
 
 from tracker.core.growth import is_met
 from tracker.core.params import GapParams
+from tracker.core.vocabulary import POTENTIAL
 
-__all__ = ["STATUSES", "STATUS_LABELS", "assign_status"]
+__all__ = ["NOT_JUDGED", "STATUSES", "STATUS_LABELS", "assign_status"]
 
 #: How each status reads in a report, in the order reports list them.
 STATUS_LABELS = {
@@ -28,6 +29,8 @@ STATUS_LABELS = {
     "no_baseline": "no baseline",
     "not_judged": "not judged (potential)",
 }
+#: The status of a potential: tracked, never judged.
+NOT_JUDGED = "not_judged"
 #: Every status a goal can have.
 STATUSES = tuple(STATUS_LABELS)
 #: What a goal is when no condition of :func:`assign_status` holds.
@@ -52,7 +55,7 @@ def assign_status(gaps: pd.DataFrame, as_of: date, params: GapParams) -> np.ndar
     ratio = gaps["progress_ratio"]
     deadline = gaps["deadline_year"].astype(float)
     rules = [
-        (gaps["kind"] == "potential", "not_judged"),
+        (gaps["kind"] == POTENTIAL, NOT_JUDGED),
         (gaps["baseline_year"].isna(), "no_baseline"),
         (is_met(gaps["baseline_usd_mn"], gaps["target_usd_mn"]), "achieved"),
         (

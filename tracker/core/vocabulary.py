@@ -13,6 +13,7 @@ __all__ = [
     "FLOWS",
     "MIRROR_FLOW",
     "OBSERVATION_KEY",
+    "POTENTIAL",
     "SERIES_KEY",
     "SOURCE_KINDS",
     "TARGET_KINDS",
@@ -33,6 +34,8 @@ MIRROR_FLOW = {"total": "total", "exports": "imports", "imports": "exports"}
 SOURCE_KINDS = ("news", "official_statement", "statistics_release", "database_extract")
 #: ``target`` is a commitment and is judged; ``potential`` is an estimate, tracked only.
 TARGET_KINDS = ("target", "potential")
+#: The kind of an estimate ("export potential of $1.7 billion"): tracked, never judged.
+POTENTIAL = "potential"
 #: Columns naming one series: whose statistics, with whom, which flow.
 SERIES_KEY = ["reporter", "partner", "flow"]
 #: Columns naming one figure of a series; a source gives each at most once.

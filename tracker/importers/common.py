@@ -35,6 +35,7 @@ from tracker.validation.schemas import FILES, SCHEMAS
 __all__ = [
     "MAX_BILATERAL_USD",
     "PANEL_COLUMNS",
+    "PARSED_COLUMNS",
     "ImportResult",
     "Parsed",
     "check_magnitudes",
@@ -47,6 +48,8 @@ __all__ = [
 #: A ceiling no bilateral goods flow comes near: the largest pairs trade about $0.6 trillion
 #: a year, so a value above $10 trillion means a scale was applied twice (or a unit slip).
 MAX_BILATERAL_USD = 1e13
+#: Columns of the rows an importer parses (values in US dollars; line in the file).
+PARSED_COLUMNS = [*OBSERVATION_KEY, "value_usd", "note", "line"]
 #: Panel columns an importer writes, in this order.
 PANEL_COLUMNS = [
     "reporter",

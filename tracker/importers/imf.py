@@ -38,7 +38,7 @@ import pycountry
 
 from tracker.core.coding import map_values
 from tracker.core.failures import Failure
-from tracker.importers.common import Parsed, check_magnitudes, split_countries
+from tracker.importers.common import PARSED_COLUMNS, Parsed, check_magnitudes, split_countries
 
 __all__ = ["FLOWS_BY_INDICATOR", "parse_imf"]
 
@@ -320,5 +320,4 @@ def parse_imf(path: Path) -> Parsed:
     skipped.update(aggregates)
     failures += check_magnitudes(rows, file, "OBS_VALUE")
     rows = rows.assign(note=map_values(rows["status"], _status_note))
-    columns = ["reporter", "partner", "flow", "span", "value_usd", "note", "line"]
-    return Parsed(rows[columns].reset_index(drop=True), +skipped, failures)
+    return Parsed(rows[PARSED_COLUMNS].reset_index(drop=True), +skipped, failures)

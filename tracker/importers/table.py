@@ -41,7 +41,7 @@ import yaml
 from tracker.core.failures import Failure
 from tracker.core.units import SCALES, USD_PER_MN, to_usd_mn
 from tracker.core.vocabulary import COUNTRIES, FLOWS
-from tracker.importers.common import Parsed, check_magnitudes
+from tracker.importers.common import PARSED_COLUMNS, Parsed, check_magnitudes
 
 __all__ = ["SPEC_KEYS", "Spec", "parse_table_file", "read_spec"]
 
@@ -233,9 +233,7 @@ def parse_table_file(path: Path, spec: Spec) -> Parsed:
                     int(line),
                 )
             )
-    parsed = pd.DataFrame(
-        rows, columns=["reporter", "partner", "flow", "span", "value_usd", "note", "line"]
-    )
+    parsed = pd.DataFrame(rows, columns=PARSED_COLUMNS)
     zero = parsed["value_usd"] <= 0
     skipped["zero value (no trade recorded)"] += int(zero.sum())
     parsed = parsed[~zero]

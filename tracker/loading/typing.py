@@ -12,13 +12,13 @@ import pandas as pd
 from tracker.core.figures import parse_figure
 from tracker.core.periods import is_full_year, latest_day, spans_frame
 from tracker.core.units import to_usd_mn
-from tracker.core.vocabulary import USD
+from tracker.core.vocabulary import OBSERVATION_KEY, USD
 from tracker.validation.panel import OPTIONAL_COLUMNS
 from tracker.validation.tables import typed_observations
 
 __all__ = ["type_fx_rates", "type_observations", "type_sources", "type_targets"]
 
-_TEXT_COLUMNS = ["reporter", "partner", "flow", "span", "source_id", "currency", "scale"]
+_TEXT_COLUMNS = [*OBSERVATION_KEY, "source_id", "currency", "scale"]
 
 
 def type_sources(frame: pd.DataFrame) -> pd.DataFrame:

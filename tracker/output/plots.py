@@ -12,6 +12,7 @@ from matplotlib.ticker import PercentFormatter
 
 from tracker.core.growth import compound
 from tracker.core.units import format_usd_mn
+from tracker.core.vocabulary import POTENTIAL
 from tracker.output.style import COLOURS, DPI, LABELS, SIZE, TrackerFigure, finish, new_figure, tidy
 
 __all__ = ["overview_chart", "progress_chart"]
@@ -70,7 +71,7 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
     first = int(series["year"].min()) if len(series) else deadline - _EMPTY_SPAN_YEARS
     axes.set_xlim(first - 0.5, deadline + 0.5)
     pair = f"{row['country_a']}–{row['country_b']}"
-    if row["kind"] == "potential":  # an estimate has no deadline to mark
+    if row["kind"] == POTENTIAL:  # an estimate has no deadline to mark
         axes.axhline(target, color=COLOURS["target"], linestyle="-.", label=LABELS["potential"])
         axes.set_title(
             f"{pair} {row['flow']}: potential of {format_usd_mn(target, compact=True)}",
@@ -144,7 +145,7 @@ def overview_chart(gaps: pd.DataFrame) -> TrackerFigure:
     >>> [axes.get_xlabel() for axes in figure.axes]
     ['share of target reached (baseline / target)', 'growth, % a year']
     """
-    judged = gaps[gaps["baseline_usd_mn"].notna() & (gaps["kind"] == "target")]
+    judged = gaps[gaps["baseline_usd_mn"].notna() & (gaps["kind"] != POTENTIAL)]
     judged = judged.sort_values("target_id", ascending=False)
     height = max(2.5, 0.45 * len(judged) + 1.5)
     figure = TrackerFigure(figsize=(SIZE[0], height), dpi=DPI, layout="constrained")

@@ -33,7 +33,7 @@ from tracker.core.params import (
     GapParams,
 )
 from tracker.core.statuses import STATUSES
-from tracker.core.vocabulary import OBSERVATION_KEY
+from tracker.core.vocabulary import OBSERVATION_KEY, POTENTIAL
 from tracker.loading.datasets import Datasets
 from tracker.output.plots import overview_chart, progress_chart
 from tracker.output.render import environment, status_csv
@@ -289,6 +289,7 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "horizons": HORIZONS_YEARS,
         "assumed_horizon_years": params.assumed_horizon_years,
         "mirror_tolerance_pct": f"{100 * MIRROR_TOLERANCE:g}",
+        "potential": POTENTIAL,
     }
 
 
