@@ -28,12 +28,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pycountry
-from tracker.datasets import Datasets, Panel, build_datasets, parse_table
-from tracker.rules import panel_failures
-from tracker.schemas import FILES, SCHEMAS, observation_panel
 
 from tracker.analysis.gaps import compute_gaps
-from tracker.validation import schema_failures
+from tracker.loading.datasets import Datasets, build_datasets
+from tracker.loading.files import ObservationTable, parse_table
+from tracker.validation.run import validate_panel
+from tracker.validation.schemas import FILES, SCHEMAS
 
 SEED = 20261123  # fixed: the same panel every run
 FIRST_MONTH, LAST_MONTH = "2000-01", "2025-12"
@@ -129,16 +129,16 @@ def _timed(step, runs: int) -> tuple[float, object]:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    """Exactly how tracker.datasets.read_panels reads a panel."""
+    """Exactly how tracker.loading.files.read_panel_frames reads a panel."""
     frame = pq.read_table(path).to_pandas(split_blocks=True, self_destruct=True)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="line")
     return frame
 
 
 def _validate(file: str, frame: pd.DataFrame) -> list:
-    """Exactly how tracker.datasets.read_panels validates a panel once read."""
+    """Exactly how tracker.loading.datasets validates a panel once read."""
     published = {SOURCE_ID: date.fromisoformat(PUBLISHED)}
-    return schema_failures(observation_panel, file, frame) + panel_failures(file, frame, published)
+    return validate_panel(file, frame, published, rates=set())
 
 
 def main() -> None:
@@ -166,11 +166,10 @@ def main() -> None:
         csv_data = build_datasets(frames)
         data = Datasets(
             csv_data.sources,
-            csv_data.observations,
             csv_data.targets,
             csv_data.fx_rates,
+            (*csv_data.tables, ObservationTable(path.name, frame)),
             csv_data.directory,
-            (Panel(path.name, frame),),
         )
         gaps_s, gaps = _timed(lambda: compute_gaps(data, AS_OF), args.runs)
         peak_mib = _peak_mib()

@@ -16,18 +16,17 @@ True
 
 from tracker.analysis.audit import audit
 from tracker.analysis.gaps import compute_gaps, target_series
+from tracker.analysis.questions import answer, target_view
 from tracker.analysis.series import annual_series, current_vintage, observations
 from tracker.analysis.whatif import (
     Probability,
     Scenario,
-    answer,
     growth_needed,
     historical_rates,
     meet_probability,
     project,
     project_target,
     sensitivity,
-    target_view,
 )
 from tracker.core.failures import DataInvalid, Failure
 from tracker.core.params import GapParams

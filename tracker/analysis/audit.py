@@ -275,6 +275,14 @@ def audit(data: Datasets, as_of: date | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per finding, columns :data:`FINDING_COLUMNS`, in a stable order.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> findings = audit(load_datasets("datasets"))
+    >>> claim = findings[findings["message"].str.contains("53.7 / 52.5")].iloc[0]
+    >>> print(claim["check"], claim["message"])
+    growth_claim stated +0.9%, but 53.7 / 52.5 implies +2.09% to +2.48% given the rounding
     """
     as_of = pd.Timestamp.max.date() if as_of is None else to_date(as_of)
     everything = observations(data)

@@ -65,6 +65,16 @@ def newest_links(targets: pd.DataFrame, as_of, params: GapParams) -> pd.DataFram
     A restatement without a year keeps the latest year stated earlier in its chain; a
     chain that never stated one is judged against ``stated year + assumed_horizon_years``,
     flagged ``is_deadline_assumed``.
+
+    Examples
+    --------
+    >>> targets = pd.DataFrame({"target_id": ["a", "b"], "supersedes": ["", "a"],
+    ...     "deadline_year": pd.array([2027, None], dtype="Int64"), "stated_year": [2024, 2025],
+    ...     "published_on": pd.to_datetime(["2024-08-22", "2025-02-12"])})
+    >>> links = newest_links(targets, "2025-12-31", GapParams())
+    >>> columns = ["target_id", "deadline_year", "deadline_stated_in", "chain_length"]
+    >>> links[columns].to_dict("records")
+    [{'target_id': 'b', 'deadline_year': 2027, 'deadline_stated_in': 'a', 'chain_length': 2}]
     """
     known = targets[published_by(targets, as_of)].copy()
     known = known.join(chain_roots(known["target_id"], known["supersedes"]))
@@ -109,6 +119,17 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of, judged_by=None) -> 
         Columns ``target_id``, ``role`` (``judged`` or ``mirror``), ``reporter``,
         ``year``, ``value_usd_mn``, ``is_derived``, and the ``file``, ``line`` and
         ``source_id`` of the observation used (empty for a derived year); sorted.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> data = load_datasets("datasets")
+    >>> gaps = compute_gaps(data, "2025-03-01")
+    >>> tjk = gaps[gaps["chain_root"] == "kaz-tjk-2bn-2018"]
+    >>> series = target_series(data, tjk, "2025-03-01")
+    >>> series[series["year"] >= 2023][["year", "value_usd_mn", "file"]].to_dict("records")
+    [{'year': 2023, 'value_usd_mn': 1130.0, 'file': 'observations.csv'},
+     {'year': 2024, 'value_usd_mn': 1200.0, 'file': 'observations.csv'}]
     """
     keys = series_keys(gaps, judged_by)
     _, series = _selected_series(data, keys, as_of)

@@ -101,6 +101,15 @@ def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     (a tie goes to the row further down its file, the later entry); a bound ("over",
     "less than") is used only where no point figure exists, since it is not a level.
     ``revisions`` counts the older values it replaces.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"reporter": "KAZ", "partner": "TJK", "flow": "total",
+    ...     "span": "2024", "value": [1.1, 1.2, 1.5], "qualifier": ["", "", "over"],
+    ...     "published_on": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-03-10"]),
+    ...     "file": "observations.csv", "line": [2, 3, 4], "value_usd_mn": [1100, 1200, 1500]})
+    >>> current_vintage(obs, "2025-12-31")[["value_usd_mn", "revisions"]].to_dict("records")
+    [{'value_usd_mn': 1200, 'revisions': 2}]
     """
     known = obs[published_by(obs, as_of) & obs["value"].notna()]
     known = known.assign(_is_point=is_point(known["qualifier"]))
@@ -115,6 +124,19 @@ def annual_series(current: pd.DataFrame) -> pd.DataFrame:
 
     A year reported only as twelve monthly values is summed and flagged ``is_derived``;
     part-year spans never enter the series.
+
+    Examples
+    --------
+    >>> from tracker.core.periods import parse_span
+    >>> rows = [("2023", 900.0)] + [(f"2024-{m:02d}", 100.0) for m in range(1, 13)]
+    >>> current = pd.DataFrame([{"reporter": "KAZ", "partner": "TJK", "flow": "total",
+    ...     "span": span, "span_start": parse_span(span)[0], "span_end": parse_span(span)[1],
+    ...     "is_full_year": span == "2023", "year": int(span[:4]), "value_usd_mn": value,
+    ...     "file": "observations.csv", "line": n + 2, "source_id": "s"}
+    ...     for n, (span, value) in enumerate(rows)])
+    >>> annual_series(current)[["year", "value_usd_mn", "is_derived"]].to_dict("records")
+    [{'year': 2023, 'value_usd_mn': 900.0, 'is_derived': False},
+     {'year': 2024, 'value_usd_mn': 1200.0, 'is_derived': True}]
     """
     reported = current.loc[current["is_full_year"], _ANNUAL].assign(is_derived=False)
     single = current[current["span_start"] == current["span_end"]]
@@ -136,6 +158,16 @@ def year_to_date(current: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The current rows of year-to-date spans, plus ``prior_usd_mn``.
+
+    Examples
+    --------
+    >>> from tracker.core.periods import parse_span
+    >>> current = pd.DataFrame([{"reporter": "KAZ", "partner": "TJK", "flow": "total",
+    ...     "span": span, "span_start": parse_span(span)[0], "span_end": parse_span(span)[1],
+    ...     "value_usd_mn": value} for span, value in
+    ...     [("2024-01/2024-06", 560.0), ("2025-01/2025-06", 616.0), ("2025", 1.0)]])
+    >>> year_to_date(current)[["span", "value_usd_mn", "prior_usd_mn"]].to_dict("records")[1]
+    {'span': '2025-01/2025-06', 'value_usd_mn': 616.0, 'prior_usd_mn': 560.0}
     """
     partial = current[is_year_to_date(current["span_start"], current["span_end"])]
     partial = partial.assign(_prior_end=year_earlier(partial["span_end"]))

@@ -1,8 +1,8 @@
 """What-if analysis: what growth a target needs, and what a growth path would give.
 
 Pure functions on a target's row of :func:`tracker.analysis.gaps.compute_gaps` and its
-series from :func:`tracker.analysis.gaps.target_series` (:func:`target_view` fetches both;
-:func:`answer` puts together what the ``tracker whatif`` command prints). Rates are
+series from :func:`tracker.analysis.gaps.target_series`
+(:func:`tracker.analysis.questions.target_view` fetches both). Rates are
 fractions (0.1 for 10%) in the API; tables report them in percent.
 """
 
@@ -14,25 +14,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tracker.analysis.gaps import compute_gaps, target_series
-from tracker.analysis.series import published_by
-from tracker.core.chains import chain_of
 from tracker.core.growth import annual_rate, change, compound, compound_path, is_met
-from tracker.core.params import MIN_HISTORICAL_RATES, GapParams
-from tracker.core.periods import to_date
-from tracker.loading.datasets import Datasets
+from tracker.core.params import MIN_HISTORICAL_RATES
 
 __all__ = [
     "Probability",
     "Scenario",
-    "answer",
     "growth_needed",
     "historical_rates",
     "meet_probability",
     "project",
     "project_target",
     "sensitivity",
-    "target_view",
 ]
 
 
@@ -52,6 +45,12 @@ class Scenario:
         A year with an extra one-off change on top of its growth.
     shock : float
         That change (-0.2 = a 20% fall).
+
+    Examples
+    --------
+    >>> path = project(2024, 1000.0, 2026, Scenario("dip", 0.1, shock_year=2026, shock=-0.5))
+    >>> path["value_usd_mn"].round(6).tolist()  # 1000, 1000 x 1.1, 1100 x 1.1 x 0.5
+    [1000.0, 1100.0, 605.0]
     """
 
     name: str
@@ -83,6 +82,11 @@ def project(
     -------
     pandas.DataFrame
         ``scenario``, ``year`` (start to end, both included) and ``value_usd_mn``.
+
+    Examples
+    --------
+    >>> project(2024, 1200.0, 2026, Scenario("ten", 0.1))["value_usd_mn"].round(6).tolist()
+    [1200.0, 1320.0, 1452.0]
     """
     years = np.arange(start_year, end_year + 1)
     rates = np.concatenate([[0.0], scenario.yearly_rates(years[1:])])
@@ -98,14 +102,30 @@ def project(
 def project_target(
     row: pd.Series, scenarios: Sequence[Scenario], deadline: int | None = None
 ) -> pd.DataFrame:
-    """Each scenario from the target's baseline to its deadline (or another year)."""
+    """Each scenario from the target's baseline to its deadline (or another year).
+
+    Examples
+    --------
+    >>> row = pd.Series({"baseline_year": 2024, "baseline_usd_mn": 1000.0,
+    ...     "deadline_year": 2026})
+    >>> project_target(row, [Scenario("flat"), Scenario("up", 0.5)])["value_usd_mn"].tolist()
+    [1000.0, 1000.0, 1000.0, 1000.0, 1500.0, 2250.0]
+    """
     end = int(deadline if deadline is not None else row["deadline_year"])
     start, value = int(row["baseline_year"]), float(row["baseline_usd_mn"])
     return pd.concat([project(start, value, end, s) for s in scenarios], ignore_index=True)
 
 
 def growth_needed(row: pd.Series, deadline: int | Sequence[int]) -> float | np.ndarray:
-    """Annual growth from the baseline that reaches the target in ``deadline``."""
+    """Annual growth from the baseline that reaches the target in ``deadline``.
+
+    Examples
+    --------
+    >>> row = pd.Series({"baseline_year": 2024, "baseline_usd_mn": 1200.0,
+    ...     "target_usd_mn": 2000.0})
+    >>> round(float(growth_needed(row, 2027)), 6)  # (2000 / 1200) ** (1 / 3) - 1
+    0.185631
+    """
     years = np.asarray(deadline, dtype=float) - float(row["baseline_year"])
     return annual_rate(float(row["baseline_usd_mn"]), float(row["target_usd_mn"]), years)
 
@@ -118,6 +138,15 @@ def sensitivity(row: pd.Series, rates: Sequence[float], deadlines: Sequence[int]
     pandas.DataFrame
         ``growth_pct``, ``deadline_year``, ``projected_usd_mn``, ``share_of_target``,
         ``is_met``, ``shortfall_usd_mn`` (negative when the target is exceeded).
+
+    Examples
+    --------
+    >>> row = pd.Series({"baseline_year": 2024, "baseline_usd_mn": 1000.0,
+    ...     "target_usd_mn": 1200.0})
+    >>> grid = sensitivity(row, [0.0, 0.1], [2026])
+    >>> grid[["growth_pct", "projected_usd_mn", "is_met"]].round(6).to_dict("records")
+    [{'growth_pct': 0.0, 'projected_usd_mn': 1000.0, 'is_met': False},
+     {'growth_pct': 10.0, 'projected_usd_mn': 1210.0, 'is_met': True}]
     """
     rate_grid, deadline_grid = np.meshgrid(np.asarray(rates, float), np.asarray(deadlines))
     years = deadline_grid - int(row["baseline_year"])
@@ -139,6 +168,13 @@ def historical_rates(series: pd.DataFrame, until: int | None = None) -> pd.Serie
     """Year-on-year growth between consecutive reported years, indexed by the later year.
 
     A gap in the series gives no rate: growth over several years is not one year's.
+
+    Examples
+    --------
+    >>> series = pd.DataFrame({"year": [2019, 2020, 2021, 2023],
+    ...     "value_usd_mn": [100.0, 110.0, 99.0, 150.0]})
+    >>> historical_rates(series).round(6).to_dict()  # no rate across the 2022 gap
+    {2020: 0.1, 2021: -0.1}
     """
     points = series.sort_values("year")
     if until is not None:
@@ -156,6 +192,11 @@ class Probability:
     ``probability`` is None, with ``reason`` saying why, when it cannot be computed.
     ``paths`` holds the simulated values, one row per simulation, one column per year
     from the baseline (excluded) to the deadline.
+
+    Examples
+    --------
+    >>> Probability(None, 100, 0, pd.Series(dtype=float), "too short").reason
+    'too short'
     """
 
     probability: float | None
@@ -179,6 +220,18 @@ def meet_probability(
     Each simulated year draws, with replacement, one of the judged series' own
     year-on-year growth rates up to the baseline (a bootstrap); the same seed gives the
     same draws.
+
+    Examples
+    --------
+    >>> row = pd.Series({"baseline_year": 2024, "baseline_usd_mn": 1000.0,
+    ...     "target_usd_mn": 1100.0, "deadline_year": 2025, "judged_by": "KAZ"})
+    >>> series = pd.DataFrame({"role": "judged", "year": [2021, 2022, 2023, 2024],
+    ...     "value_usd_mn": [1000.0, 1200.0, 1320.0, 1000.0]})
+    >>> chance = meet_probability(row, series, simulations=1000, seed=1)
+    >>> chance.rates.round(6).tolist()  # +20%, +10%, then a fall: two of three reach +10%
+    [0.2, 0.1, -0.242424]
+    >>> 0.6 < chance.probability < 0.73
+    True
     """
     judged = series[series["role"] == "judged"]
     base_year = row["baseline_year"]
@@ -220,133 +273,3 @@ def meet_probability(
         paths,
         np.arange(int(base_year) + 1, end + 1),
     )
-
-
-def target_view(
-    data: Datasets,
-    target_id: str,
-    as_of,
-    params: GapParams | None = None,
-    judged_by: str | None = None,
-) -> tuple[pd.Series, pd.DataFrame]:
-    """A target's gap row and series as of a date; any statement of its chain will do.
-
-    ``judged_by="partner"`` judges it on the other country's statistics.
-
-    Raises
-    ------
-    KeyError
-        When no statement with that id was published by ``as_of``.
-
-    Examples
-    --------
-    >>> from tracker.loading.datasets import load_datasets
-    >>> row, series = target_view(load_datasets("datasets"), "kaz-tjk-2bn-2018", "2025-03-01")
-    >>> row["target_id"] != "kaz-tjk-2bn-2018", sorted(set(series["role"]))
-    (True, ['judged'])
-    """
-    as_of = to_date(as_of)
-    gaps = compute_gaps(data, as_of, params, judged_by)
-    known = data.targets[published_by(data.targets, as_of)]
-    if target_id not in set(known["target_id"]):
-        raise KeyError(target_id)
-    newest = gaps.set_index("target_id", drop=False)
-    if target_id not in newest.index:  # an earlier statement: find its chain's newest
-        supersedes = dict(zip(known["target_id"], known["supersedes"], strict=True))
-        root = chain_of(target_id, supersedes)[-1]
-        target_id = gaps.loc[gaps["chain_root"] == root, "target_id"].iloc[0]
-    row = newest.loc[target_id]
-    series = target_series(data, gaps[gaps["target_id"] == target_id], as_of, judged_by)
-    return row, series
-
-
-def answer(
-    data: Datasets,
-    target_id: str,
-    as_of,
-    growth_pct: Sequence[float] | None = None,
-    deadline: int | None = None,
-    simulations: int | None = None,
-    seed: int = 0,
-    judged_by: str | None = None,
-) -> dict:
-    """What it would take to meet a target: the answer of ``tracker whatif``, as data.
-
-    Parameters
-    ----------
-    data : Datasets
-    target_id : str
-        Any statement of the goal; its newest is used.
-    as_of : datetime.date or str
-    growth_pct : sequence of float, optional
-        Annual growth rates in percent to project; the historical rate when omitted.
-    deadline : int, optional
-        A year to judge against instead of the target's deadline.
-    simulations : int, optional
-        Resample the pair's own year-on-year growth this many times.
-    seed : int
-        Seed of the resampling: the same seed gives the same answer.
-    judged_by : {None, "partner"}
-        As for :func:`tracker.analysis.gaps.compute_gaps`.
-
-    Raises
-    ------
-    KeyError
-        When no statement with that id was published by ``as_of``.
-
-    Examples
-    --------
-    >>> from tracker.loading.datasets import load_datasets
-    >>> result = answer(load_datasets("datasets"), "kaz-tjk-2bn-2018", "2025-03-01",
-    ...     growth_pct=[10])
-    >>> result["baseline_usd_mn"], round(result["growth_needed_pct"], 3)
-    (1200.0, 18.563)
-    >>> bool(result["scenarios"][0]["is_met"])
-    False
-    """
-    row, series = target_view(data, target_id, as_of, judged_by=judged_by)
-    deadline_year = deadline or int(row["deadline_year"])
-    result = {
-        "target_id": row["target_id"],
-        "asked_for": target_id,
-        "as_of": str(to_date(as_of)),
-        "status": row["status"],
-        "judged_by": row["judged_by"],
-        "target_usd_mn": float(row["target_usd_mn"]),
-        "deadline_year": deadline_year,
-        "is_deadline_assumed": bool(row["is_deadline_assumed"]) and not deadline,
-        "baseline_year": None,
-        "baseline_usd_mn": None,
-        "growth_hist_pct": None,
-        "growth_needed_pct": None,
-        "scenarios": [],
-        "probability": None,
-    }
-    if pd.isna(row["baseline_year"]):
-        result["reason"] = f"no full-year value in {row['judged_by']}'s series: nothing to project"
-        return result
-    ahead = deadline_year > row["baseline_year"]
-    historical = None if pd.isna(row["growth_hist_pct"]) else float(row["growth_hist_pct"])
-    result |= {
-        "baseline_year": int(row["baseline_year"]),
-        "baseline_usd_mn": float(row["baseline_usd_mn"]),
-        "growth_hist_pct": historical,
-        "growth_needed_pct": 100 * float(growth_needed(row, deadline_year)) if ahead else None,
-    }
-    if growth_pct:
-        rates = [g / 100 for g in growth_pct]
-    else:
-        rates = [] if historical is None else [historical / 100]
-    if rates and ahead:
-        grid = sensitivity(row, rates, [deadline_year])
-        result["scenarios"] = grid.drop(columns="deadline_year").to_dict("records")
-    if simulations:
-        chance = meet_probability(row, series, simulations, seed, deadline_year)
-        result["probability"] = {
-            "value": chance.probability,
-            "simulations": chance.simulations,
-            "seed": chance.seed,
-            "reason": chance.reason,
-            "rates_pct": {int(y): 100 * r for y, r in chance.rates.items()},
-        }
-    return result

@@ -1,0 +1,160 @@
+"""The ``tracker`` command line's arguments: one parser, a sub-parser per command."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from tracker.cli.commands import (
+    run_audit,
+    run_import,
+    run_report,
+    run_status,
+    run_validate,
+    run_whatif,
+)
+
+__all__ = ["build_parser"]
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def _add_datasets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--datasets",
+        default="datasets",
+        metavar="DIR",
+        help="folder of the dataset CSV files (default: datasets)",
+    )
+
+
+def _add_judged_by(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--judged-by",
+        choices=("own", "partner"),
+        default="own",
+        help="judge on each target's own reporter (default) or on the partner's statistics",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tracker",
+        description="Hold stated bilateral trade targets against the trade reported.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", help="check every dataset file; exit 1 listing every failure"
+    )
+    _add_datasets(validate)
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.set_defaults(run=run_validate)
+
+    status = commands.add_parser("status", help="where every target stands, as of a date")
+    _add_datasets(status)
+    status.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=date.today(),
+        metavar="DATE",
+        help="use only sources published by this day (default: today)",
+    )
+    status.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    _add_judged_by(status)
+    status.set_defaults(run=run_status)
+
+    audit_ = commands.add_parser("audit", help="figures that cannot all be true")
+    _add_datasets(audit_)
+    audit_.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    audit_.set_defaults(run=run_audit)
+
+    whatif = commands.add_parser("whatif", help="what growth a target needs; scenarios, odds")
+    _add_datasets(whatif)
+    whatif.add_argument(
+        "target_id", metavar="TARGET_ID", help="any statement of the goal; the newest is used"
+    )
+    whatif.add_argument(
+        "--growth",
+        type=float,
+        nargs="+",
+        metavar="RATE",
+        help="annual growth in percent to project (default: historical)",
+    )
+    whatif.add_argument(
+        "--deadline",
+        type=int,
+        metavar="YEAR",
+        help="judge against this year instead of the target's deadline",
+    )
+    whatif.add_argument(
+        "--simulate",
+        type=_positive,
+        metavar="N",
+        help="resample the pair's own year-on-year growth N times",
+    )
+    whatif.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="seed of the resampling (default 0): same seed, same result",
+    )
+    whatif.add_argument("--as-of", type=_as_of, default=date.today(), metavar="DATE")
+    whatif.add_argument("--format", choices=("text", "json"), default="text")
+    _add_judged_by(whatif)
+    whatif.set_defaults(run=run_whatif)
+
+    importing = commands.add_parser("import", help="merge an official statistics file")
+    kinds = importing.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind, text in (
+        ("imf", "IMF IMTS/DOTS: SDMX-CSV 1.0 or 2.0, or the bulk layout"),
+        ("comtrade", "UN Comtrade API v1 CSV, commodity code TOTAL"),
+        ("table", "a national statistics table described by --spec"),
+    ):
+        sub = kinds.add_parser(kind, help=text)
+        _add_datasets(sub)
+        sub.add_argument("file", type=Path, metavar="FILE")
+        if kind == "table":
+            sub.add_argument("--spec", type=Path, required=True, metavar="SPEC.yaml")
+        else:
+            sub.add_argument(
+                "--released",
+                type=_as_of,
+                default=date.today(),
+                metavar="DATE",
+                help="release (or download) date of the file (default: today)",
+            )
+        sub.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="say what would be added, skipped and revised; write nothing",
+        )
+        sub.set_defaults(run=run_import)
+
+    report = commands.add_parser("report", help="write the monthly report for a month")
+    _add_datasets(report)
+    report.add_argument(
+        "--month", required=True, metavar="YYYY-MM", help="report as of this month's last day"
+    )
+    report.add_argument(
+        "--out",
+        default="reports",
+        metavar="DIR",
+        help="folder that receives YYYY-MM/ (default: reports)",
+    )
+    report.set_defaults(run=run_report)
+    return parser

@@ -1,0 +1,1 @@
+"""Output: charts, the monthly report and its templates."""
