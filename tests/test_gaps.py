@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.builders import build, observation, target
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, write_dataset
 from tracker import load_datasets
 from tracker.analysis.gaps import GapParams, compute_gaps
 
@@ -175,3 +175,43 @@ def test_statuses(values, as_of, deadline, status):
     obs = obs or [observation(2023, 5, "2024-02-01", reporter="ARM", partner="KAZ")]
     data = build(obs, [target(deadline=deadline, stated="2022-01-10")])
     assert _row(compute_gaps(data, as_of), "t1").status == status
+
+
+def _exactly_at_threshold_data():
+    # History 1000 -> 1100 in one year; 2000 by 2027 from 1100 in 2024.
+    data = build(
+        [observation(2023, 1000, "2024-02-01"), observation(2024, 1100, "2025-02-01")],
+        [target(value_mn=2000, deadline="2027")],
+    )
+    ratio = ((1100 / 1000) ** (1 / 1) - 1) / ((2000 / 1100) ** (1 / 3) - 1)
+    return data, ratio
+
+
+def test_a_ratio_exactly_at_the_on_track_threshold_is_on_track():
+    data, ratio = _exactly_at_threshold_data()
+    params = GapParams(on_track_ratio=ratio, acceleration_ratio=ratio / 2)
+    assert _row(compute_gaps(data, "2025-06-01", params), "t1").status == "on_track"
+    above = GapParams(on_track_ratio=ratio * 1.0001, acceleration_ratio=ratio / 2)
+    assert _row(compute_gaps(data, "2025-06-01", above), "t1").status == "needs_acceleration"
+
+
+def test_a_ratio_exactly_at_the_acceleration_threshold_needs_acceleration():
+    data, ratio = _exactly_at_threshold_data()
+    params = GapParams(on_track_ratio=ratio * 2, acceleration_ratio=ratio)
+    assert _row(compute_gaps(data, "2025-06-01", params), "t1").status == "needs_acceleration"
+    above = GapParams(on_track_ratio=ratio * 2, acceleration_ratio=ratio * 1.0001)
+    assert _row(compute_gaps(data, "2025-06-01", above), "t1").status == "off_track"
+
+
+def test_a_foreign_currency_target_converts_at_the_rate_of_the_year_it_was_stated(tmp_path):
+    fx = "currency,year,units_per_usd,source_id,note\nKZT,2023,456.31,s2,\nKZT,2024,469.44,s2,\n"
+    targets = (
+        "target_id,country_a,country_b,flow,value,currency,scale,figure_as_written,qualifier,"
+        "kind,deadline_year,deadline_as_worded,stated_date,stated_by,source_id,supersedes,"
+        "judged_by,note\n"
+        "t1,KAZ,TJK,total,938.88,KZT,billion,938.88 billion tenge,,target,2027,2027,"
+        "2024-08-22,President,s1,,,\n"
+    )
+    data = load_datasets(write_dataset(tmp_path, fx_rates=fx, targets=targets))
+    # 938.88 billion tenge at 2024's 469.44 tenge a dollar: 2,000 million dollars.
+    assert data.targets.loc[0, "value_usd_mn"] == pytest.approx(938.88e3 / 469.44)

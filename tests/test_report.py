@@ -109,3 +109,12 @@ def test_report_folder_is_replaced_whole(tmp_path):
     (folder / "figures" / "stale.png").write_bytes(b"old")
     build_report(data, MONTH, tmp_path / "reports")
     assert not (folder / "figures" / "stale.png").exists()
+
+
+def test_committed_example_report_regenerates_byte_for_byte(tmp_path):
+    committed = SHIPPED.parent / "reports" / "2026-11"
+    fresh = build_report(load_datasets(SHIPPED), "2026-11", tmp_path)
+    files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    for name in files:
+        assert (fresh / name).read_bytes() == (committed / name).read_bytes(), name
