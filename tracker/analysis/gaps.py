@@ -101,6 +101,17 @@ def _selected_series(
     return current, annual_series(current)
 
 
+def _points(keys: pd.DataFrame, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each goal's annual points on its judged series and on its mirror series."""
+    judged = keys[["target_id", *SERIES_KEY]].merge(series, on=SERIES_KEY)
+    mirror = (
+        keys[["target_id", *_MIRROR_KEY]]
+        .set_axis(["target_id", *SERIES_KEY], axis=1)
+        .merge(series, on=SERIES_KEY)
+    )
+    return judged, mirror
+
+
 def target_series(data: Datasets, gaps: pd.DataFrame, as_of, judged_by=None) -> pd.DataFrame:
     """The annual series behind each row of a gap table, for charts and tables.
 
@@ -133,12 +144,7 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of, judged_by=None) -> 
     """
     keys = series_keys(gaps, judged_by)
     _, series = _selected_series(data, keys, as_of)
-    judged = keys[["target_id", *SERIES_KEY]].merge(series, on=SERIES_KEY)
-    mirror = (
-        keys[["target_id", *_MIRROR_KEY]]
-        .set_axis(["target_id", *SERIES_KEY], axis=1)
-        .merge(series, on=SERIES_KEY)
-    )
+    judged, mirror = _points(keys, series)
     columns = ["target_id", "role", "reporter", "year", "value_usd_mn", "is_derived"]
     columns += ["file", "line", "source_id"]
     both = pd.concat(
@@ -233,12 +239,7 @@ def compute_gaps(
     keys = series_keys(goals, judged_by)
     current, series = _selected_series(data, keys, as_of)
 
-    points = keys[["target_id", *SERIES_KEY]].merge(series, on=SERIES_KEY)
-    mirror_points = (
-        keys[["target_id", *_MIRROR_KEY]]
-        .set_axis(["target_id", *SERIES_KEY], axis=1)
-        .merge(series, on=SERIES_KEY)
-    )
+    points, mirror_points = _points(keys, series)
     out = goals[_GOAL_COLUMNS].copy()
     out["judged_by"] = keys["reporter"]
     out["target_usd_mn"] = goals["value_usd_mn"]
