@@ -55,7 +55,7 @@ def test_failed_run_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
         raise RuntimeError("disk full (injected)")
 
     # status.csv is written last: index.html and report.md are already in the new folder.
-    monkeypatch.setattr("tracker.output.report.status_csv", fail)
+    monkeypatch.setattr("tracker.output.report.safe_csv", fail)
     with pytest.raises(RuntimeError, match="injected"):
         build_report(data, MONTH, tmp_path / "reports")
     assert _files(previous) == before

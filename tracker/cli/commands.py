@@ -20,6 +20,7 @@ from tracker.core.failures import DataInvalid
 from tracker.core.statuses import NOT_JUDGED
 from tracker.importers import run_import as import_file
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
+from tracker.output.render import safe_csv
 from tracker.output.report import NothingToReport, build_report, month_end
 from tracker.validation.tables import STATUS_COLUMNS
 
@@ -105,7 +106,7 @@ def _load(args: argparse.Namespace) -> Datasets:
 
 def _emit(table: pd.DataFrame, fmt: str, text_columns: list[str]) -> None:
     if fmt == "csv":
-        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(safe_csv(table))
     elif fmt == "json":
         print(table.to_json(orient="records", indent=2, force_ascii=False))
     elif table.empty:

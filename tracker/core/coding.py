@@ -15,7 +15,14 @@ __all__ = ["factorize", "failing", "key_codes", "map_values"]
 
 
 def factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and distinct values; a categorical column's own codes, without copying text."""
+    """Codes and distinct values; a categorical column's own codes, without copying text.
+
+    Examples
+    --------
+    >>> codes, values = factorize(pd.Series(["KAZ", "TJK", "KAZ"]))
+    >>> codes.tolist(), values.tolist()
+    ([0, 1, 0], ['KAZ', 'TJK'])
+    """
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy(), series.cat.categories
     codes, uniques = pd.factorize(series)
@@ -27,6 +34,11 @@ def failing(series: pd.Series, test: Callable[[object], bool]) -> np.ndarray:
 
     When every distinct value passes, no row is looked at again: the common case of a
     valid panel costs one test per distinct value.
+
+    Examples
+    --------
+    >>> failing(pd.Series(["KAZ", "kaz", None, "KAZ"]), str.isupper).tolist()
+    [False, True, True, False]
     """
     codes, uniques = factorize(series)
     bad = [code for code, value in enumerate(uniques) if not test(value)]
@@ -41,6 +53,12 @@ def map_values(series: pd.Series, func: Callable[[object], object]) -> pd.Series
 
     Two values may map to the same result (``KZ`` and ``KAZ`` both to ``KAZ``); a result
     of None is a missing value.
+
+    Examples
+    --------
+    >>> codes = map_values(pd.Series(["KZ", "KAZ", "XX"]), {"KZ": "KAZ", "KAZ": "KAZ"}.get)
+    >>> codes.tolist(), codes.cat.categories.tolist()
+    (['KAZ', 'KAZ', nan], ['KAZ'])
     """
     codes, uniques = factorize(series)
     results = [func(value) for value in uniques]
@@ -51,7 +69,14 @@ def map_values(series: pd.Series, func: Callable[[object], object]) -> pd.Series
 
 
 def key_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """One integer per distinct combination of ``columns`` (mixed radix over codes)."""
+    """One integer per distinct combination of ``columns`` (mixed radix over codes).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"reporter": ["KAZ", "KAZ", "KAZ"], "span": ["2023", "2024", "2023"]})
+    >>> key_codes(frame, ["reporter", "span"]).tolist()  # rows 1 and 3 share a key
+    [4, 5, 4]
+    """
     key = np.zeros(len(frame), dtype=np.int64)
     for column in columns:
         codes, uniques = factorize(frame[column])

@@ -25,6 +25,13 @@ class Failure:
         What was expected, in words.
     severity : str
         ``error`` fails validation; ``warning`` is printed only.
+
+    Examples
+    --------
+    >>> print(Failure("observations.csv", 5, "reporter", "KZX", "is not a country code"))
+    observations.csv:5: column 'reporter' value 'KZX': is not a country code
+    >>> print(Failure("targets.csv", None, None, "", "has a header but no rows", "warning"))
+    targets.csv: warning: has a header but no rows
     """
 
     file: str
@@ -47,7 +54,16 @@ class Failure:
 
 
 class DataInvalid(Exception):
-    """Raised when datasets fail validation; carries every failure found."""
+    """Raised when datasets fail validation; carries every failure found.
+
+    Examples
+    --------
+    >>> error = DataInvalid([Failure("fx_rates.csv", 3, "year", "23", "is not a year")])
+    >>> print(error)
+    1 validation error(s)
+    >>> print(*error.failures)
+    fx_rates.csv:3: column 'year' value '23': is not a year
+    """
 
     def __init__(self, failures: list[Failure]):
         self.failures = failures

@@ -59,7 +59,15 @@ _TIMES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:times|-fold|fold)\b", re.IGNORECASE
 
 
 class FigureError(ValueError):
-    """A figure as written that holds no number, or more than one."""
+    """A figure as written that holds no number, or more than one.
+
+    Examples
+    --------
+    >>> parse_figure("from $1 billion to $2 billion")
+    Traceback (most recent call last):
+        ...
+    tracker.core.figures.FigureError: a figure as written holds exactly one number; found 2 numbers
+    """
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,14 @@ class Figure:
         One of :data:`tracker.core.units.SCALES`.
     decimals : int
         Digits printed after the decimal separator.
+
+    Examples
+    --------
+    >>> figure = parse_figure("US$621.4 million")
+    >>> figure
+    Figure(value=621.4, scale='million', decimals=1)
+    >>> figure.half_width
+    0.05
     """
 
     value: float
@@ -176,6 +192,13 @@ def parse_figure(text: str) -> Figure:
     ------
     FigureError
         When the text holds no number or more than one.
+
+    Examples
+    --------
+    >>> parse_figure("$1,1 млрд")
+    Figure(value=1.1, scale='billion', decimals=1)
+    >>> parse_figure("95 milioni di dollari")
+    Figure(value=95.0, scale='million', decimals=0)
     """
     numbers = list(_NUMBER.finditer(text))
     if len(numbers) != 1:
@@ -206,6 +229,13 @@ def parse_growth(text: str) -> tuple[float, float]:
     ------
     FigureError
         When the text holds no number, or more than one.
+
+    Examples
+    --------
+    >>> parse_growth("7.4 percent")
+    (7.4, 0.05)
+    >>> parse_growth("2.4 times")
+    (140.0, 5.0)
     """
     if times := _TIMES.search(text):
         value, decimals = _number(times[1])

@@ -43,11 +43,27 @@ _NAT = np.iinfo(np.int64).min
 
 
 class SpanError(ValueError):
-    """A span that does not parse, or whose start is after its end."""
+    """A span that does not parse, or whose start is after its end.
+
+    Examples
+    --------
+    >>> parse_span("2024-09/2024-01")
+    Traceback (most recent call last):
+        ...
+    tracker.core.periods.SpanError: start 2024-09 is after end 2024-01
+    """
 
 
 class DateError(ValueError):
-    """A date of day, month or year precision that does not parse or does not exist."""
+    """A date of day, month or year precision that does not parse or does not exist.
+
+    Examples
+    --------
+    >>> parse_dated("2024-02-30")
+    Traceback (most recent call last):
+        ...
+    tracker.core.periods.DateError: no such date (day is out of range for month)
+    """
 
 
 def _month(text: str) -> pd.Period:
@@ -78,6 +94,13 @@ def parse_span(text: str) -> tuple[pd.Period, pd.Period]:
     SpanError
         When the text is none of the four forms, names a month that does not exist, or
         its start is after its end.
+
+    Examples
+    --------
+    >>> parse_span("2024-Q3")
+    (Period('2024-07', 'M'), Period('2024-09', 'M'))
+    >>> parse_span("2024-01/2024-09")
+    (Period('2024-01', 'M'), Period('2024-09', 'M'))
     """
     text = text.strip()
     if match := _YEAR.match(text):
@@ -156,6 +179,14 @@ def spans_frame(spans: pd.Series) -> pd.DataFrame:
 
     Spans that do not parse give ``NaT``; validation reports them, so callers that run
     after validation see none. Each distinct span is parsed once.
+
+    Examples
+    --------
+    >>> spans_frame(pd.Series(["2024-Q3", "2024", "2024-13"]))
+      span_start span_end
+    0    2024-07  2024-09
+    1    2024-01  2024-12
+    2        NaT      NaT
     """
     codes, uniques = factorize(spans)
     parsed = np.array([_span_ordinals(text) for text in uniques] + [(_NAT, _NAT)], np.int64)
@@ -182,6 +213,13 @@ def parse_dated(text: str) -> tuple[date, str]:
     DateError
         When the text is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or the date does
         not exist (``2024-02-30``).
+
+    Examples
+    --------
+    >>> parse_dated("2024-08")
+    (datetime.date(2024, 8, 1), 'month')
+    >>> parse_dated("2024-08-23")
+    (datetime.date(2024, 8, 23), 'day')
     """
     text = text.strip()
     try:
@@ -201,6 +239,11 @@ def latest_day(text: str) -> date:
 
     A figure published "2024-08" is known for certain only from 31 August 2024, so
     as-of selection and the span-before-publication rule use this day.
+
+    Examples
+    --------
+    >>> latest_day("2024-08"), latest_day("2024")
+    (datetime.date(2024, 8, 31), datetime.date(2024, 12, 31))
     """
     first, precision = parse_dated(text)
     if precision == "day":

@@ -137,6 +137,15 @@ def build_datasets(frames: dict[str, pd.DataFrame], directory: Path | str = "<me
     ------
     DataInvalid
         Carrying every error found.
+
+    Examples
+    --------
+    >>> frames, _ = read_datasets("datasets")
+    >>> frames["fx_rates"].loc[2, "source_id"] = "nowhere"  # no such source
+    >>> build_datasets(frames)
+    Traceback (most recent call last):
+        ...
+    tracker.core.failures.DataInvalid: 1 validation error(s)
     """
     _raise_errors(validate_frames(frames))
     return _typed(frames, Path(directory), [])
@@ -150,6 +159,12 @@ def check_datasets(directory: Path | str) -> tuple[dict[str, int | None], list[F
     tuple
         Rows read per file (None for a file that could not be read) and every failure,
         errors and warnings, in file and line order.
+
+    Examples
+    --------
+    >>> rows, failures = check_datasets("datasets")
+    >>> list(rows), [failure for failure in failures if failure.severity == "error"]
+    (['sources', 'observations', 'targets', 'fx_rates'], [])
     """
     frames, panels, failures = _check(Path(directory))
     rows = {name: len(frames[name]) if name in frames else None for name in FILES}

@@ -43,6 +43,12 @@ class ObservationTable:
     ``frame`` keeps the file's columns (text for a CSV file; for a panel, typed columns
     with repeated values as categories, so 25 million rows stay compact) and is indexed
     by line (CSV) or row number from 1 (panel).
+
+    Examples
+    --------
+    >>> frame, _ = parse_table("observations.csv", b"reporter,partner\\nKAZ,TJK\\n")
+    >>> ObservationTable("observations.csv", frame)
+    ObservationTable('observations.csv', 1 rows)
     """
 
     file: str
@@ -81,6 +87,14 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Failure]]:
         The frame (None when the file cannot be read as a table) and the failures met
         while reading: missing or empty file, wrong encoding, wrong delimiter, rows with
         the wrong number of fields, repeated header names.
+
+    Examples
+    --------
+    >>> frame, failures = read_table(Path("datasets/fx_rates.csv"))
+    >>> frame.columns.tolist()[:3], failures
+    (['currency', 'year', 'units_per_usd'], [])
+    >>> print(*read_table(Path("datasets/no_such.csv"))[1])
+    no_such.csv: file is missing (expected at datasets/no_such.csv)
     """
     if not path.is_file():
         return None, [Failure(path.name, None, None, "", f"file is missing (expected at {path})")]
@@ -96,6 +110,16 @@ def parse_table(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Failu
         The file name failures report.
     data : bytes
         The file's content.
+
+    Examples
+    --------
+    >>> frame, failures = parse_table("x.csv", b"a,b\\n1,2\\n")
+    >>> frame
+          a  b
+    line
+    2     1  2
+    >>> print(*parse_table("x.csv", b"a;b\\n1;2\\n")[1])
+    x.csv:1: fields are separated by ';'; expected ','
     """
     text, failures = _decode(file, data)
     if text is None:
@@ -139,6 +163,12 @@ def read_datasets(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Failur
     -------
     tuple
         Frames by table name (tables that could not be read are absent) and failures.
+
+    Examples
+    --------
+    >>> frames, failures = read_datasets(Path("datasets"))
+    >>> sorted(frames), failures
+    (['fx_rates', 'observations', 'sources', 'targets'], [])
     """
     frames, failures = {}, []
     for name, file in FILES.items():
@@ -153,7 +183,16 @@ def read_datasets(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Failur
 
 
 def read_panel_frames(directory: Path) -> tuple[list[ObservationTable], list[Failure]]:
-    """Read every Parquet panel in a folder, in file-name order; validation comes after."""
+    """Read every Parquet panel in a folder, in file-name order; validation comes after.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     pd.DataFrame({"reporter": ["KAZ", "PAK"]}).to_parquet(Path(folder) / "imf.parquet")
+    ...     read_panel_frames(folder)
+    ([ObservationTable('imf.parquet', 2 rows)], [])
+    """
     panels, failures = [], []
     for path in sorted(Path(directory).glob(PANEL_PATTERN)):
         try:

@@ -22,14 +22,30 @@ _TEXT_COLUMNS = [*OBSERVATION_KEY, "source_id", "currency", "scale"]
 
 
 def type_sources(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sources with ``line`` and ``published_on``, the last day their date can stand for."""
+    """Sources with ``line`` and ``published_on``, the last day their date can stand for.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"source_id": ["a", "b"], "published_date": ["2024-08", "2024-08-23"]})
+    >>> type_sources(frame)[["source_id", "published_on"]]
+      source_id published_on
+    0         a   2024-08-31
+    1         b   2024-08-23
+    """
     sources = frame.reset_index()
     sources["published_on"] = pd.to_datetime(sources["published_date"].map(latest_day))
     return sources
 
 
 def type_fx_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Exchange rates with an integer ``year`` and a float ``units_per_usd``."""
+    """Exchange rates with an integer ``year`` and a float ``units_per_usd``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"currency": ["KZT"], "year": ["2023"], "units_per_usd": ["456.31"]})
+    >>> type_fx_rates(frame)[["year", "units_per_usd"]].to_dict("records")
+    [{'year': 2023, 'units_per_usd': 456.31}]
+    """
     fx = frame.reset_index()
     fx["year"] = fx["year"].astype(int)
     fx["units_per_usd"] = fx["units_per_usd"].astype(float)
@@ -58,6 +74,15 @@ def type_targets(frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame) -
 
     A target in another currency is converted at the average rate of the year it was
     stated.
+
+    Examples
+    --------
+    >>> sources = type_sources(pd.DataFrame([dict(source_id="s", published_date="2024-05")]))
+    >>> fx = type_fx_rates(pd.DataFrame([dict(currency="KZT", year=2024, units_per_usd=469.44)]))
+    >>> target = dict(value="300000", currency="KZT", scale="million", deadline_year="",
+    ...               stated_date="2024-05", source_id="s")  # 300,000 million tenge
+    >>> round(float(type_targets(pd.DataFrame([target]), sources, fx)["value_usd_mn"][0]), 1)
+    639.1
     """
     tgt = frame.reset_index()
     tgt["value"] = tgt["value"].astype(float)
@@ -80,6 +105,15 @@ def type_observations(
     pandera.errors.SchemaError
         When a typed row breaks :data:`~tracker.validation.tables.typed_observations`
         (a value given that converts to no dollars): validation should have refused it.
+
+    Examples
+    --------
+    >>> from tracker.loading.files import read_datasets
+    >>> frames, _ = read_datasets("datasets")
+    >>> sources, fx = type_sources(frames["sources"]), type_fx_rates(frames["fx_rates"])
+    >>> obs = type_observations("observations.csv", frames["observations"], sources, fx).iloc[0]
+    >>> obs["figure_as_written"], float(obs["value_usd_mn"]), float(obs["half_width_usd_mn"])
+    ('$80 million', 80.0, 0.5)
     """
     obs = frame.reset_index()
     obs.insert(0, "file", file)

@@ -5,34 +5,51 @@ Markdown (:func:`md`) and neutralised in CSV (:func:`status_csv`).
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from tracker.core.statuses import STATUS_LABELS
 from tracker.core.units import format_usd_mn
 
-__all__ = ["environment", "md", "status_csv"]
+__all__ = ["environment", "md", "safe_csv", "web_address"]
 
 #: Cell starts a spreadsheet would run as a formula (OWASP CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Line breaks of every kind, as Python's str.splitlines knows them.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+#: Characters that start Markdown syntax (emphasis, code, links, images, tables, headings).
+_MARKDOWN = re.compile(r"([\\`*_\[\]!|#~{}])")
+#: The only schemes a dataset address may link to.
+_WEB_SCHEMES = ("http", "https")
+#: Characters an address must not hold to be written as a link.
+_NOT_IN_LINK = re.compile(r"[\s<>\"'`\\]|[\x00-\x1f\x7f]")
 
 
 def _neutralise(cell):
-    """Prefix text a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """A text cell a spreadsheet reads as text: a formula-like start gets an apostrophe,
+    and every line break is a plain LF (which the CSV writer quotes; a lone CR it would not).
+    """
+    if not isinstance(cell, str):
+        return cell
+    cell = _LINE_BREAKS.sub("\n", cell)
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-def status_csv(table: pd.DataFrame) -> str:
-    """The status table as CSV text, with formula-like text cells neutralised.
+def safe_csv(table: pd.DataFrame) -> str:
+    """A table as CSV text that a spreadsheet cannot run: formula-like text neutralised,
+    line breaks inside cells quoted.
 
     Examples
     --------
-    >>> print(status_csv(pd.DataFrame({"note": ["=HYPERLINK(1)", "fine"], "gap_pp": [-1.5, 2]})))
+    >>> notes = ["=HYPERLINK(1)", "a" + chr(13) + "b"]  # the second holds a lone CR
+    >>> print(safe_csv(pd.DataFrame({"note": notes, "gap_pp": [-1.5, 2]})))
     note,gap_pp
     '=HYPERLINK(1),-1.5
-    fine,2.0
+    "a
+    b",2.0
     <BLANKLINE>
     """
     text_columns = table.select_dtypes(include=["object", "string"]).columns
@@ -40,6 +57,21 @@ def status_csv(table: pd.DataFrame) -> str:
     for column in text_columns:
         safe[column] = safe[column].map(_neutralise)
     return safe.to_csv(index=False, lineterminator="\n")
+
+
+def web_address(text) -> str | None:
+    """The address, when it may become a link: ``http`` or ``https`` with a host, nothing
+    that could end the link early. None otherwise (it is then shown as text, not linked).
+
+    Examples
+    --------
+    >>> web_address("https://stat.gov.kz/en/"), web_address("javascript:alert(1)")
+    ('https://stat.gov.kz/en/', None)
+    """
+    if not isinstance(text, str) or _NOT_IN_LINK.search(text):
+        return None
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in _WEB_SCHEMES and parts.netloc else None
 
 
 def _pct(value, signed: bool = True) -> str:
@@ -66,23 +98,18 @@ def _year(value) -> str:
 
 
 def md(text) -> str:
-    """Dataset text safe inside a Markdown table cell: no raw HTML, no cell breaks.
+    """Dataset text inert in Markdown: no raw HTML, no link, image, emphasis, heading or
+    table cell break, and one line.
 
     Examples
     --------
-    >>> md("<b>a|b</b>")
-    '&lt;b&gt;a\\\\|b&lt;/b&gt;'
+    >>> print(md("![x](http://evil) <b>a|b</b>" + chr(13) + "# heading"))
+    \\!\\[x\\](http://evil) &lt;b&gt;a\\|b&lt;/b&gt; \\# heading
     """
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
-    return (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-    )
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _LINE_BREAKS.sub(" ", _MARKDOWN.sub(r"\\\1", text))
 
 
 def environment() -> Environment:
@@ -103,6 +130,7 @@ def environment() -> Environment:
         year=_year,
         fractional_year=_fractional_year,
         md=md,
+        web=web_address,
         label=STATUS_LABELS.get,
     )
     return env

@@ -36,7 +36,7 @@ from tracker.core.statuses import STATUSES
 from tracker.core.vocabulary import OBSERVATION_KEY, POTENTIAL
 from tracker.loading.datasets import Datasets
 from tracker.output.plots import overview_chart, progress_chart
-from tracker.output.render import environment, status_csv
+from tracker.output.render import environment, safe_csv
 from tracker.output.style import png
 from tracker.validation.tables import STATUS_COLUMNS
 
@@ -301,7 +301,7 @@ def _write(directory: Path, context: dict, environment: Environment) -> None:
         text = environment.get_template(name).render(context)
         (directory / name).write_text(text, encoding="utf-8", newline="\n")
     table = context["table"][STATUS_COLUMNS + _CSV_EXTRA]
-    (directory / "status.csv").write_text(status_csv(table), encoding="utf-8", newline="\n")
+    (directory / "status.csv").write_text(safe_csv(table), encoding="utf-8", newline="\n")
 
 
 def build_report(
