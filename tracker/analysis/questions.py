@@ -102,7 +102,7 @@ def answer(
     False
     """
     row, series = target_view(data, target_id, as_of, judged_by=judged_by)
-    deadline_year = deadline or int(row["deadline_year"])
+    deadline_year = int(row["deadline_year"]) if deadline is None else deadline
     result = {
         "target_id": row["target_id"],
         "asked_for": target_id,
@@ -111,7 +111,7 @@ def answer(
         "judged_by": row["judged_by"],
         "target_usd_mn": float(row["target_usd_mn"]),
         "deadline_year": deadline_year,
-        "is_deadline_assumed": bool(row["is_deadline_assumed"]) and not deadline,
+        "is_deadline_assumed": bool(row["is_deadline_assumed"]) and deadline is None,
         "baseline_year": None,
         "baseline_usd_mn": None,
         "growth_hist_pct": None,

@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from tracker.core.growth import annual_rate, change, compound, compound_path, is_met
-from tracker.core.params import MIN_HISTORICAL_RATES
+from tracker.core.params import MAX_SIMULATED_VALUES, MIN_HISTORICAL_RATES
 
 __all__ = [
     "Probability",
     "Scenario",
+    "SimulationTooLarge",
     "growth_needed",
     "historical_rates",
     "meet_probability",
@@ -185,6 +186,23 @@ def historical_rates(series: pd.DataFrame, until: int | None = None) -> pd.Serie
     return pd.Series(rates[consecutive], index=years[1:][consecutive], name="growth")
 
 
+class SimulationTooLarge(ValueError):
+    """More simulated values asked for than :data:`MAX_SIMULATED_VALUES` allows.
+
+    Examples
+    --------
+    >>> str(SimulationTooLarge(10**9, 5))  # doctest: +ELLIPSIS
+    '1,000,000,000 simulations over 5 years would hold 5,000,000,000 values; at most ...'
+    """
+
+    def __init__(self, simulations: int, years: int):
+        super().__init__(
+            f"{simulations:,} simulations over {years} years would hold "
+            f"{simulations * years:,} values; at most {MAX_SIMULATED_VALUES:,} fit in memory "
+            "(fewer simulations, or an earlier deadline)"
+        )
+
+
 @dataclass(frozen=True)
 class Probability:
     """The chance of meeting a target by resampling the pair's own history.
@@ -220,6 +238,12 @@ def meet_probability(
     Each simulated year draws, with replacement, one of the judged series' own
     year-on-year growth rates up to the baseline (a bootstrap); the same seed gives the
     same draws.
+
+    Raises
+    ------
+    SimulationTooLarge
+        When ``simulations`` times the years to the deadline passes
+        :data:`~tracker.core.params.MAX_SIMULATED_VALUES`.
 
     Examples
     --------
@@ -260,8 +284,11 @@ def meet_probability(
             rates,
             f"the deadline {end} is not after the baseline year {int(base_year)}",
         )
+    years = end - int(base_year)
+    if simulations * years > MAX_SIMULATED_VALUES:
+        raise SimulationTooLarge(simulations, years)
     generator = np.random.default_rng(seed)
-    draws = generator.choice(rates.to_numpy(), size=(simulations, end - int(base_year)))
+    draws = generator.choice(rates.to_numpy(), size=(simulations, years))
     paths = compound_path(float(row["baseline_usd_mn"]), draws, axis=1)
     met = is_met(paths[:, -1], float(row["target_usd_mn"]))
     return Probability(

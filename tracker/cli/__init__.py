@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-from tracker.cli.commands import EXIT_OK, DatasetsError
+from tracker.cli.commands import EXIT_OK, EXIT_USAGE, DatasetsError, say
 from tracker.cli.parser import build_parser
 
 __all__ = ["main"]
@@ -23,14 +23,24 @@ def main(argv: list[str] | None = None) -> int:
     valid: sources ... rows, observations ... rows, targets ... rows, fx_rates ... rows
     0
     """
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        print("tracker: standard output is closed; nothing could be printed", file=sys.stderr)
+        return EXIT_USAGE
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()
     except DatasetsError as problem:
         for line in problem.lines:
-            print(line, file=sys.stderr if line.startswith("tracker:") else sys.stdout)
+            say(line, sys.stderr if line.startswith("tracker:") else sys.stdout)
         return problem.code
     except BrokenPipeError:
-        # The reader (`head`, a pager) closed the pipe early: not a failure of ours.
+        # The reader (`head`, a pager) closed the pipe early: the exit code stays the one
+        # the data deserves. Further writes go nowhere, so Python's exit flush is quiet.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        return getattr(args, "code", EXIT_OK)
+    except OSError as err:  # a full disk or a device that refuses output
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        say(f"tracker: cannot write the output: {err.strerror or err}", sys.stderr)
+        return EXIT_USAGE
+    return code

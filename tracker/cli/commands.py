@@ -16,8 +16,10 @@ import pandas as pd
 from tracker.analysis.audit import audit
 from tracker.analysis.gaps import compute_gaps
 from tracker.analysis.questions import answer
+from tracker.analysis.whatif import SimulationTooLarge
 from tracker.core.failures import DataInvalid
 from tracker.core.statuses import NOT_JUDGED
+from tracker.core.text import printable
 from tracker.importers import run_import as import_file
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
 from tracker.output.render import safe_csv
@@ -29,21 +31,36 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "DatasetsError",
+    "deserve",
     "run_audit",
     "run_import",
     "run_report",
     "run_status",
     "run_validate",
     "run_whatif",
+    "say",
 ]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def deserve(args: argparse.Namespace, code: int) -> int:
+    """Record the exit code the data deserves before anything is printed, so a reader
+    that closes the pipe early (``| head``) does not change it."""
+    args.code = code
+    return code
+
+
+def say(line: str = "", stream=None) -> None:
+    """Print one line of output with every control character escaped: one line stays one."""
+    print(printable(line), file=stream or sys.stdout)
 
 
 def run_validate(args: argparse.Namespace) -> int:
     directory = _directory(args)
     rows, failures = check_datasets(directory)
     errors = [f for f in failures if f.severity == "error"]
+    deserve(args, EXIT_INVALID if errors else EXIT_OK)
     if args.format == "json":
         report = {
             "valid": not errors,
@@ -54,9 +71,9 @@ def run_validate(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         for failure in failures:
-            print(failure)
+            say(str(failure))
         if errors:
-            print(f"invalid: {len(errors)} error(s) in {directory}", file=sys.stderr)
+            say(f"invalid: {len(errors)} error(s) in {directory}", sys.stderr)
         else:
             counts = ", ".join(f"{name} {count} rows" for name, count in rows.items())
             print(f"valid: {counts}")
@@ -117,6 +134,7 @@ def _emit(table: pd.DataFrame, fmt: str, text_columns: list[str]) -> None:
 
 def run_status(args: argparse.Namespace) -> int:
     gaps = compute_gaps(_load(args), args.as_of, judged_by=_judged_by(args))
+    deserve(args, EXIT_OK)
     ordered = STATUS_COLUMNS + [c for c in gaps.columns if c not in STATUS_COLUMNS]
     _emit(gaps[ordered], args.format, _TEXT_COLUMNS)
     return EXIT_OK
@@ -124,17 +142,17 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_audit(args: argparse.Namespace) -> int:
     findings = audit(_load(args))
+    code = deserve(args, EXIT_INVALID if findings["severity"].eq("error").any() else EXIT_OK)
     if args.format == "text":
         for _, row in findings.iterrows():
-            print(
+            say(
                 f"{row['severity']}: {row['check']}: {row['reporter']}-{row['partner']} "
                 f"{row['flow']} {row['span']}: {row['message']} [{row['rows']}]"
             )
-        print(f"{len(findings)} finding(s)", file=sys.stderr)
+        say(f"{len(findings)} finding(s)", sys.stderr)
     else:
         _emit(findings, args.format, list(findings.columns))
-    errors = findings["severity"].eq("error").any()
-    return EXIT_INVALID if errors else EXIT_OK
+    return code
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -165,12 +183,23 @@ def _whatif_answer(args: argparse.Namespace, data: Datasets) -> dict:
             seed=args.seed,
             judged_by=_judged_by(args),
         )
+    except SimulationTooLarge as too_large:
+        raise DatasetsError(EXIT_USAGE, [f"tracker: --simulate: {too_large}"]) from None
     except KeyError:
-        known = ", ".join(sorted(data.targets["target_id"]))
-        raise DatasetsError(
-            EXIT_USAGE,
-            [f"tracker: unknown target {args.target_id!r} as of {args.as_of} (known: {known})"],
-        ) from None
+        raise DatasetsError(EXIT_USAGE, [_unknown_target(data, args)]) from None
+
+
+def _unknown_target(data: Datasets, args: argparse.Namespace) -> str:
+    targets = data.targets.set_index("target_id")
+    asked = printable(args.target_id)
+    if args.target_id in targets.index:
+        first = targets.loc[args.target_id, "published_on"]
+        return (
+            f"tracker: target {asked!r} was not yet published as of {args.as_of} "
+            f"(its source is dated {first:%Y-%m-%d}); use a later --as-of"
+        )
+    known = ", ".join(sorted(targets.index))
+    return f"tracker: unknown target {asked!r} (known: {known})"
 
 
 def _judged_by(args: argparse.Namespace) -> str | None:
@@ -179,6 +208,7 @@ def _judged_by(args: argparse.Namespace) -> str | None:
 
 def run_whatif(args: argparse.Namespace) -> int:
     answer = _whatif_answer(args, _load(args))
+    deserve(args, EXIT_OK)
     if args.format == "json":
         print(json.dumps(answer, indent=2, default=float))
         return EXIT_OK

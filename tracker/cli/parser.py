@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from datetime import date
 from pathlib import Path
 
@@ -14,21 +15,58 @@ from tracker.cli.commands import (
     run_validate,
     run_whatif,
 )
+from tracker.core.text import printable
+from tracker.validation.cells import YEAR_RANGE
 
 __all__ = ["build_parser"]
+
+#: numpy's generators take seeds of up to 128 bits; a seed is a label, 32 bits are plenty.
+_MAX_SEED = 2**32 - 1
+#: A fall of 100% leaves no trade: growth must stay above it.
+_MIN_GROWTH_PCT = -100.0
 
 
 def _as_of(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {printable(text)!r}") from None
+    _year(str(day.year))
+    return day
+
+
+def _integer(text: str, low: int, high: int | None = None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {printable(text)!r}") from None
+    if value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise argparse.ArgumentTypeError(f"must be {bound}: {value}")
+    return value
 
 
 def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return _integer(text, 1)
+
+
+def _seed(text: str) -> int:
+    return _integer(text, 0, _MAX_SEED)
+
+
+def _year(text: str) -> int:
+    return _integer(text, *YEAR_RANGE)
+
+
+def _growth(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {printable(text)!r}") from None
+    if not math.isfinite(value) or value <= _MIN_GROWTH_PCT:
+        raise argparse.ArgumentTypeError(
+            f"must be a finite growth above {_MIN_GROWTH_PCT:g}% a year: {printable(text)}"
+        )
     return value
 
 
@@ -89,14 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     whatif.add_argument(
         "--growth",
-        type=float,
+        type=_growth,
         nargs="+",
         metavar="RATE",
         help="annual growth in percent to project (default: historical)",
     )
     whatif.add_argument(
         "--deadline",
-        type=int,
+        type=_year,
         metavar="YEAR",
         help="judge against this year instead of the target's deadline",
     )
@@ -108,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     whatif.add_argument(
         "--seed",
-        type=int,
+        type=_seed,
         default=0,
         metavar="S",
         help="seed of the resampling (default 0): same seed, same result",

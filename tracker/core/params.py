@@ -13,6 +13,7 @@ __all__ = [
     "ABOUT_SHARE",
     "HORIZONS_YEARS",
     "JUMP_FACTOR",
+    "MAX_SIMULATED_VALUES",
     "MIN_HISTORICAL_RATES",
     "MIRROR_TOLERANCE",
     "GapParams",
@@ -29,6 +30,9 @@ MIRROR_TOLERANCE = 0.25
 JUMP_FACTOR = 5.0
 #: "About" a figure widens its precision to at least this share of the value.
 ABOUT_SHARE = 0.05
+#: Simulated values (paths x years) one probability may hold: 20 million floats are
+#: 160 MB, and the draws, paths and their sums stay under a gigabyte.
+MAX_SIMULATED_VALUES = 20_000_000
 #: Fewer year-on-year rates than this, and resampling them says nothing: the probability
 #: is reported as unavailable rather than invented.
 MIN_HISTORICAL_RATES = 3
