@@ -269,6 +269,9 @@ def meet_probability(
         )
     rates = historical_rates(judged, until=int(base_year))
     end = int(deadline if deadline is not None else row["deadline_year"])
+    years = end - int(base_year)
+    if simulations * years > MAX_SIMULATED_VALUES:  # refused before any history is read
+        raise SimulationTooLarge(simulations, years)
     if len(rates) < MIN_HISTORICAL_RATES:
         years = ", ".join(str(y) for y in rates.index) or "none"
         reason = (
@@ -284,9 +287,6 @@ def meet_probability(
             rates,
             f"the deadline {end} is not after the baseline year {int(base_year)}",
         )
-    years = end - int(base_year)
-    if simulations * years > MAX_SIMULATED_VALUES:
-        raise SimulationTooLarge(simulations, years)
     generator = np.random.default_rng(seed)
     draws = generator.choice(rates.to_numpy(), size=(simulations, years))
     paths = compound_path(float(row["baseline_usd_mn"]), draws, axis=1)

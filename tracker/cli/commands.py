@@ -46,17 +46,39 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 def deserve(args: argparse.Namespace, code: int) -> int:
     """Record the exit code the data deserves before anything is printed, so a reader
-    that closes the pipe early (``| head``) does not change it."""
+    that closes the pipe early (``| head``) does not change it.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace()
+    >>> deserve(args, EXIT_INVALID), args.code
+    (1, 1)
+    """
     args.code = code
     return code
 
 
 def say(line: str = "", stream=None) -> None:
-    """Print one line of output with every control character escaped: one line stays one."""
+    """Print one line of output with every control character escaped: one line stays one.
+
+    Examples
+    --------
+    >>> say("KAZ" + chr(10) + "forged line")
+    KAZ\\x0aforged line
+    """
     print(printable(line), file=stream or sys.stdout)
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    """``tracker validate``: every failure, one line each; exit 1 when any is an error.
+
+    Examples
+    --------
+    >>> from tracker.cli.parser import build_parser
+    >>> run_validate(build_parser().parse_args(["validate"]))  # doctest: +ELLIPSIS
+    valid: sources ... rows, observations ... rows, targets ... rows, fx_rates ... rows
+    0
+    """
     directory = _directory(args)
     rows, failures = check_datasets(directory)
     errors = [f for f in failures if f.severity == "error"]
@@ -95,7 +117,13 @@ _TEXT_COLUMNS = [
 
 
 class DatasetsError(Exception):
-    """The datasets could not be loaded: the exit code and what to print."""
+    """The datasets could not be loaded: the exit code and what to print.
+
+    Examples
+    --------
+    >>> DatasetsError(EXIT_USAGE, ["tracker: datasets directory not found: x"]).code
+    2
+    """
 
     def __init__(self, code: int, lines: list[str]):
         super().__init__("\n".join(lines))
@@ -133,6 +161,16 @@ def _emit(table: pd.DataFrame, fmt: str, text_columns: list[str]) -> None:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    """``tracker status``: the gap table as text, CSV (neutralised) or JSON.
+
+    Examples
+    --------
+    >>> from tracker.cli.parser import build_parser
+    >>> args = build_parser().parse_args(["status", "--as-of", "2025-03-01", "--format", "csv"])
+    >>> run_status(args)  # doctest: +ELLIPSIS
+    target_id,country_a,country_b,flow,target_usd_mn,...
+    0
+    """
     gaps = compute_gaps(_load(args), args.as_of, judged_by=_judged_by(args))
     deserve(args, EXIT_OK)
     ordered = STATUS_COLUMNS + [c for c in gaps.columns if c not in STATUS_COLUMNS]
@@ -141,6 +179,16 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    """``tracker audit``: every consistency finding; exit 1 only for an error-level one.
+
+    Examples
+    --------
+    >>> from tracker.cli.parser import build_parser
+    >>> run_audit(build_parser().parse_args(["audit", "--format", "json"]))  # doctest: +ELLIPSIS
+    [
+    ...
+    0
+    """
     findings = audit(_load(args))
     code = deserve(args, EXIT_INVALID if findings["severity"].eq("error").any() else EXIT_OK)
     if args.format == "text":
@@ -156,6 +204,18 @@ def run_audit(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    """``tracker report``: write the month's report; exit 1 when there is nothing to report.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from tracker.cli.parser import build_parser
+    >>> out = tempfile.mkdtemp()
+    >>> run_report(build_parser().parse_args(["report", "--month", "2025-03", "--out", out]))
+    ... # doctest: +ELLIPSIS
+    report written to .../2025-03/ (index.html, report.md, status.csv, figures/)
+    0
+    """
     data = _load(args)
     try:
         month_end(args.month)
@@ -207,6 +267,19 @@ def _judged_by(args: argparse.Namespace) -> str | None:
 
 
 def run_whatif(args: argparse.Namespace) -> int:
+    """``tracker whatif``: what it would take to meet one target.
+
+    Examples
+    --------
+    >>> from tracker.cli.parser import build_parser
+    >>> args = build_parser().parse_args(
+    ...     ["whatif", "kaz-tjk-2bn-2027", "--as-of", "2025-03-01", "--format", "json"])
+    >>> run_whatif(args)  # doctest: +ELLIPSIS
+    {
+      "target_id": "kaz-tjk-2bn-2025",
+    ...
+    0
+    """
     answer = _whatif_answer(args, _load(args))
     deserve(args, EXIT_OK)
     if args.format == "json":
@@ -257,6 +330,18 @@ def run_whatif(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    """``tracker import KIND FILE``: merge an official file; exit 1 when it is refused.
+
+    Examples
+    --------
+    >>> from tracker.cli.parser import build_parser
+    >>> file = "tests/fixtures/imports/imts_sdmx_v1.csv"
+    >>> args = build_parser().parse_args(
+    ...     ["import", "imf", file, "--released", "2025-06-30", "--dry-run"])
+    >>> run_import(args)  # doctest: +ELLIPSIS
+    would write ... new observation(s) to imf_imts.parquet ...
+    0
+    """
     directory = _directory(args)
     if not args.file.is_file():
         raise DatasetsError(EXIT_USAGE, [f"tracker: file not found: {args.file}"])

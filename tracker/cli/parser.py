@@ -89,6 +89,14 @@ def _add_judged_by(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every sub-command; each sets ``run``, the function that does the job.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["status", "--as-of", "2025-03-01"])
+    >>> args.run.__name__, args.as_of.isoformat(), args.format
+    ('run_status', '2025-03-01', 'text')
+    """
     parser = argparse.ArgumentParser(
         prog="tracker",
         description="Hold stated bilateral trade targets against the trade reported.",

@@ -34,14 +34,25 @@ def chain_roots(ids: pd.Series, supersedes: pd.Series) -> pd.DataFrame:
     >>> chain_roots(ids, pd.Series(["", "a", "b"])).to_dict("list")
     {'chain_root': ['a', 'a', 'a'], 'chain_depth': [0, 1, 2]}
     """
-    parent = pd.Series(supersedes.to_numpy(), index=ids.to_numpy())
-    parent = parent[parent.isin(ids.to_numpy())]
-    root, depth = ids.copy(), pd.Series(0, index=ids.index)
-    # One step per link for every chain at once: as many steps as the longest chain.
-    while (step := root.map(parent)).notna().any():
-        depth += step.notna()
-        root = step.fillna(root)
-    return pd.DataFrame({"chain_root": root, "chain_depth": depth})
+    known = set(ids)
+    parent = {tid: old for tid, old in zip(ids, supersedes, strict=True) if old and old in known}
+    found: dict[str, tuple[str, int]] = {}  # id -> (root, depth), each id settled once
+    for start in ids:
+        path, current = [], start
+        while current not in found and current in parent:
+            path.append(current)
+            current = parent[current]
+        if current not in found:  # the walk reached a first statement
+            found[current] = (current, 0)
+        root, depth = found[current]
+        for link in reversed(path):  # settle the walk's links from the root end
+            depth += 1
+            found[link] = (root, depth)
+    settled = [found[tid] for tid in ids]
+    return pd.DataFrame(
+        {"chain_root": [r for r, _ in settled], "chain_depth": [d for _, d in settled]},
+        index=ids.index,
+    )
 
 
 def chain_of(target_id: str, supersedes: Mapping[str, str]) -> list[str]:

@@ -82,6 +82,16 @@ def run_import(
     ------
     DataInvalid
         With every failure; nothing is written.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     copy = shutil.copytree("datasets", Path(folder) / "datasets")
+    ...     imts = Path("tests/fixtures/imports/imts_sdmx_v1.csv")
+    ...     print(run_import("imf", imts, copy, date(2025, 5, 1), dry_run=True).summary()[0])
+    would write 5 new observation(s) to imf_imts.parquet (0 of them revise an earlier value),
+    source imf-...
     """
     digest = file_digest(path)
     if kind == "table":

@@ -81,6 +81,12 @@ class Parsed:
         Rows left out, by reason ("aggregate partner W00", "missing value", ...).
     failures : list of Failure
         Problems that make the file unusable; nothing is written when there are any.
+
+    Examples
+    --------
+    >>> parsed = Parsed(pd.DataFrame(columns=PARSED_COLUMNS), Counter({"missing value": 2}))
+    >>> len(parsed.rows), parsed.skipped["missing value"], parsed.failures
+    (0, 2, [])
     """
 
     rows: pd.DataFrame
@@ -90,7 +96,13 @@ class Parsed:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did (or, in a dry run, would do)."""
+    """What an import did (or, in a dry run, would do).
+
+    Examples
+    --------
+    >>> print(ImportResult("imf-1", "p.parquet", 2, 1, 0, Counter(), True).summary()[0])
+    would write 2 new observation(s) to p.parquet (0 of them revise an earlier value), source imf-1
+    """
 
     source_id: str
     panel: str
@@ -122,7 +134,14 @@ class ImportResult:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file, read in blocks."""
+    """SHA-256 of a file, read in blocks.
+
+    Examples
+    --------
+    >>> with tempfile.NamedTemporaryFile() as empty:
+    ...     file_digest(Path(empty.name))
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    """
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -134,6 +153,13 @@ def check_magnitudes(rows: pd.DataFrame, file: str, column: str) -> list[Failure
     """Values above :data:`MAX_BILATERAL_USD` (a scale applied twice), listed by line.
 
     ``rows`` has ``value_usd`` and ``line``; ``column`` names the file's value column.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"value_usd": [8.5e8, 8.5e14], "line": [2, 3]})
+    >>> print(*check_magnitudes(rows, "imf.csv", "OBS_VALUE"))
+    imf.csv:3: column 'OBS_VALUE' value '8.5e+14': 8.5e+14 USD is above any bilateral flow
+    (ceiling 1e+13 USD): is a scale applied twice?
     """
     too_big = rows[rows["value_usd"] > MAX_BILATERAL_USD]
     return [
@@ -150,7 +176,14 @@ def check_magnitudes(rows: pd.DataFrame, file: str, column: str) -> list[Failure
 
 
 def split_countries(rows: pd.DataFrame) -> tuple[pd.DataFrame, Counter]:
-    """Keep rows whose reporter and partner are countries; count the aggregates left out."""
+    """Keep rows whose reporter and partner are countries; count the aggregates left out.
+
+    Examples
+    --------
+    >>> kept, skipped = split_countries(pd.DataFrame(dict(reporter="KAZ", partner=["TJK", "W00"])))
+    >>> kept["partner"].tolist(), skipped
+    (['TJK'], Counter({'aggregate or non-country partner W00': 1}))
+    """
     is_country = rows["reporter"].isin(COUNTRIES) & rows["partner"].isin(COUNTRIES)
     skipped = Counter()
     for column in ("reporter", "partner"):
@@ -259,6 +292,17 @@ def merge_import(
     DataInvalid
         With every failure, when the file could not be parsed or the merged data would not
         validate. Nothing is written then.
+
+    Examples
+    --------
+    >>> import shutil
+    >>> rows = pd.DataFrame([["KAZ", "TJK", "exports", "2023", 1e9, "", 2]], columns=PARSED_COLUMNS)
+    >>> source = source_record("imf", Path("x.csv"), "0" * 64, "IMF", "IMTS", date(2025, 5, 1))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     copy = shutil.copytree("datasets", Path(folder) / "datasets")
+    ...     result = merge_import(copy, "imf.parquet", source, Parsed(rows), dry_run=True)
+    ...     print(result.added, (copy / "imf.parquet").exists())  # one new row; nothing written
+    1 False
     """
     if parsed.failures:
         raise DataInvalid(parsed.failures)
@@ -331,7 +375,14 @@ def source_record(
     released: date,
     address: str = "",
 ) -> dict:
-    """The sources.csv row of an imported file; its id follows from the file's content."""
+    """The sources.csv row of an imported file; its id follows from the file's content.
+
+    Examples
+    --------
+    >>> record = source_record("imf", Path("x.csv"), "0" * 64, "IMF", "IMTS", date(2025, 5, 1))
+    >>> record["source_id"], record["title"], record["published_date"]
+    ('imf-000000000000', 'IMTS (x.csv)', '2025-05-01')
+    """
     return {
         "source_id": f"{kind}-{digest[:12]}",
         "title": f"{title} ({path.name})",

@@ -52,6 +52,15 @@ def parse_comtrade(path: Path) -> Parsed:
     Returns
     -------
     Parsed
+
+    Examples
+    --------
+    >>> parsed = parse_comtrade(Path("tests/fixtures/imports/comtrade_total.csv"))
+    >>> parsed.rows.iloc[:, :5]  # World partner, re-exports and breakdowns skipped
+      reporter partner     flow     span    value_usd
+    0      KAZ     TJK  exports     2023  862500000.5
+    1      KAZ     TJK  imports     2023  270250000.0
+    2      KAZ     PAK  exports  2024-01     480000.0
     """
     file = path.name
     try:

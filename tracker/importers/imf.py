@@ -235,6 +235,16 @@ def parse_imf(path: Path) -> Parsed:
     Parsed
         Rows in US dollars; skipped rows counted by reason; failures (unknown layout,
         missing columns, unparsable periods or values, implausible magnitudes) by line.
+
+    Examples
+    --------
+    >>> parsed = parse_imf(Path("tests/fixtures/imports/imts_sdmx_v1.csv"))
+    >>> parsed.rows.iloc[:2, :5]
+      reporter partner     flow  span    value_usd
+    0      KAZ     TJK  exports  2022  877600000.0
+    1      KAZ     TJK  exports  2023  851234567.8
+    >>> parsed.skipped["missing value"], parsed.failures
+    (1, [])
     """
     file = path.name
     try:

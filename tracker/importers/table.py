@@ -70,11 +70,27 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class Spec(dict):
-    """A validated table spec (a mapping, read from YAML)."""
+    """A validated table spec (a mapping, read from YAML).
+
+    Examples
+    --------
+    >>> spec, failures = read_spec(Path("tests/fixtures/imports/kaz_trade_2025.yaml"))
+    >>> isinstance(spec, Spec), spec["reporter"], spec["periods"]["январь-июнь 2025"], failures
+    (True, 'KAZ', '2025-06', [])
+    """
 
 
 def read_spec(path: Path) -> tuple[Spec | None, list[Failure]]:
-    """Read and check a spec; every problem is reported against the spec file."""
+    """Read and check a spec; every problem is reported against the spec file.
+
+    Examples
+    --------
+    >>> folder = Path("tests/fixtures/imports")
+    >>> read_spec(folder / "kaz_trade_2025.yaml")[1]
+    []
+    >>> print(*read_spec(folder / "kaz_trade_2025.tsv")[1])  # a table, not a spec
+    kaz_trade_2025.tsv: cannot be read as YAML (...)
+    """
     file = path.name
     try:
         spec = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
@@ -142,7 +158,18 @@ def _number(cell: str, decimal: str) -> tuple[float | None, str]:
 
 
 def parse_table_file(path: Path, spec: Spec) -> Parsed:
-    """Parse a national table with its spec into observations in US dollars."""
+    """Parse a national table with its spec into observations in US dollars.
+
+    Examples
+    --------
+    >>> folder = Path("tests/fixtures/imports")
+    >>> spec, _ = read_spec(folder / "kaz_trade_2025.yaml")
+    >>> parsed = parse_table_file(folder / "kaz_trade_2025.tsv", spec)
+    >>> parsed.rows.iloc[:2, :5]  # "281,4" and "598,7*": decimal commas, a footnote marker
+      reporter partner   flow             span    value_usd
+    0      KAZ     TJK  total  2025-01/2025-03  281400000.0
+    1      KAZ     TJK  total  2025-01/2025-06  598700000.0
+    """
     file = path.name
     try:
         frame = pd.read_csv(

@@ -113,7 +113,13 @@ def md(text) -> str:
 
 
 def environment() -> Environment:
-    """The Jinja2 environment of the report templates, with the number filters."""
+    """The Jinja2 environment of the report templates, with the number filters.
+
+    Examples
+    --------
+    >>> environment().from_string("{{ 1234.5 | usd }}, {{ 7.25 | pct }}").render()
+    '$1.23 bn, +7.2%'
+    """
     env = Environment(
         loader=PackageLoader("tracker", "output/templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import calendar
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ from tracker.core.params import (
     MIRROR_TOLERANCE,
     GapParams,
 )
+from tracker.core.periods import MONTHS_IN_YEAR
 from tracker.core.statuses import STATUSES
+from tracker.core.text import printable
 from tracker.core.vocabulary import OBSERVATION_KEY, POTENTIAL
 from tracker.loading.datasets import Datasets
 from tracker.output.plots import overview_chart, progress_chart
@@ -46,8 +49,21 @@ __all__ = ["NothingToReport", "build_report", "month_end"]
 _CSV_EXTRA = ["deadline_as_worded", "stated_date", "judged_by", "note"]
 
 
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+
+
 class NothingToReport(Exception):
-    """The month has nothing to report (before any target was stated, or not begun)."""
+    """The month has nothing to report (before any target was stated, or not begun).
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> try:
+    ...     build_report(load_datasets("datasets"), "1999-01", "/nonexistent")
+    ... except NothingToReport as nothing:
+    ...     print(str(nothing)[:43])
+    no target had been published by 1999-01-31:
+    """
 
 
 @dataclass(frozen=True)
@@ -67,11 +83,16 @@ def month_end(month: str) -> date:
     ------
     ValueError
         When the text is not a month.
+
+    Examples
+    --------
+    >>> month_end("2024-02"), month_end("2026-11")
+    (datetime.date(2024, 2, 29), datetime.date(2026, 11, 30))
     """
-    period = pd.Period(month, freq="M")
-    if period.strftime("%Y-%m") != month:
-        raise ValueError(f"not a month written YYYY-MM: {month!r}")
-    return period.end_time.date()
+    match = _MONTH.match(month)
+    if not match or not 1 <= int(match[2]) <= MONTHS_IN_YEAR:
+        raise ValueError(f"not a month written YYYY-MM: {printable(month)!r}")
+    return pd.Period(month, freq="M").end_time.date()
 
 
 def _sources(data: Datasets) -> pd.DataFrame:
@@ -322,6 +343,14 @@ def build_report(
         When no target was published by the month's end, or the month has not begun.
     ValueError
         When ``month`` is not ``YYYY-MM``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from tracker.loading.datasets import load_datasets
+    >>> folder = build_report(load_datasets("datasets"), "2025-03", tempfile.mkdtemp())
+    >>> sorted(p.name for p in folder.iterdir())
+    ['figures', 'index.html', 'report.md', 'status.csv']
     """
     context = _context(data, month, params or GapParams(), show_progress)
     out = Path(out)

@@ -57,26 +57,52 @@ _PNG_METADATA = {"Software": None}  # no version string: same data, same bytes
 
 
 class TrackerFigure(Figure):
-    """A matplotlib Figure that a notebook displays as a PNG, no ``%matplotlib`` needed."""
+    """A matplotlib Figure that a notebook displays as a PNG, no ``%matplotlib`` needed.
+
+    Examples
+    --------
+    >>> new_figure()[0]._repr_png_()[:4]
+    b'\x89PNG'
+    """
 
     def _repr_png_(self) -> bytes:
         return png(self)
 
 
 def png(figure: Figure) -> bytes:
-    """The figure as PNG bytes; the same figure gives the same bytes."""
+    """The figure as PNG bytes; the same figure gives the same bytes.
+
+    Examples
+    --------
+    >>> figure, _ = new_figure()
+    >>> png(figure) == png(figure)
+    True
+    """
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata=_PNG_METADATA)
     return buffer.getvalue()
 
 
 def usd_tick(value: float, _position=None) -> str:
-    """Axis ticks in US dollars: $950m, $1.2bn."""
+    """Axis ticks in US dollars: $950m, $1.2bn.
+
+    Examples
+    --------
+    >>> usd_tick(950.0), usd_tick(1200.0)
+    ('$950m', '$1.2bn')
+    """
     return format_usd_mn(value, compact=True)
 
 
 def new_figure(height: float = SIZE[1]) -> tuple[TrackerFigure, Axes]:
-    """A figure with one Axes in the house style."""
+    """A figure with one Axes in the house style.
+
+    Examples
+    --------
+    >>> figure, axes = new_figure()
+    >>> figure.get_size_inches().tolist(), axes.spines["top"].get_visible()
+    ([7.0, 4.0], False)
+    """
     figure = TrackerFigure(figsize=(SIZE[0], height), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
     tidy(axes, "y")
@@ -84,7 +110,15 @@ def new_figure(height: float = SIZE[1]) -> tuple[TrackerFigure, Axes]:
 
 
 def tidy(axes: Axes, grid: str) -> None:
-    """Light grid lines along ``grid`` behind the data; no top or right frame."""
+    """Light grid lines along ``grid`` behind the data; no top or right frame.
+
+    Examples
+    --------
+    >>> figure, axes = new_figure()
+    >>> tidy(axes, "x")
+    >>> axes.spines["right"].get_visible(), axes.get_axisbelow()
+    (False, True)
+    """
     axes.grid(axis=grid, color="#dddddd", linewidth=0.8)
     axes.set_axisbelow(True)
     for side in ("top", "right"):
@@ -92,7 +126,15 @@ def tidy(axes: Axes, grid: str) -> None:
 
 
 def finish(figure: Figure, axes: Axes) -> Figure:
-    """Label the axes with units, leave room for the legend, and return the figure."""
+    """Label the axes with units, leave room for the legend, and return the figure.
+
+    Examples
+    --------
+    >>> figure, axes = new_figure()
+    >>> _ = axes.plot([2023, 2024], [900, 1200], label="reported")
+    >>> finish(figure, axes).axes[0].get_ylabel()
+    'trade, US$ (current)'
+    """
     axes.set_xlabel("year")
     axes.set_ylabel("trade, US$ (current)")
     axes.yaxis.set_major_formatter(FuncFormatter(usd_tick))

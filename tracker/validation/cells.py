@@ -36,7 +36,16 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 class CellRule(NamedTuple):
-    """A rule on one value: the words a failure prints, and the test it must pass."""
+    """A rule on one value: the words a failure prints, and the test it must pass.
+
+    Examples
+    --------
+    >>> rule = CellRule("is not upper case", str.isupper)
+    >>> rule.test("KAZ"), rule.test("kaz"), rule.rule
+    (True, False, 'is not upper case')
+    >>> COUNTRY.test("KAZ"), COUNTRY.test("KZX")
+    (True, False)
+    """
 
     rule: str
     test: Callable[[object], bool]

@@ -18,6 +18,7 @@ from tracker.core.coding import factorize, failing, key_codes
 from tracker.core.failures import Failure
 from tracker.core.periods import SpanError, parse_span
 from tracker.core.vocabulary import OBSERVATION_KEY, USD
+from tracker.validation import cells
 
 __all__ = [
     "LISTED",
@@ -46,6 +47,12 @@ def rows_where(
     ``frame`` is indexed by line (CSV) or row number (panel). ``rule`` is a text or a
     function of the listed rows' positions giving one text each; ``shown`` likewise gives
     the values printed (default: the first column named in ``column``).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"reporter": ["KAZ", "KZX"]}, index=pd.Index([2, 3], name="line"))
+    >>> print(*rows_where("observations.csv", frame, np.array([False, True]), "reporter", "bad"))
+    observations.csv:3: column 'reporter' value 'KZX': bad
     """
     rows = np.flatnonzero(mask)
     if not len(rows):
@@ -69,7 +76,14 @@ def rows_where(
 
 
 def distinct_countries(file: str, frame: pd.DataFrame, first: str, second: str) -> list[Failure]:
-    """The two countries of a row differ."""
+    """The two countries of a row differ.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"reporter": ["KAZ", "TJK"], "partner": ["TJK", "TJK"]}, index=[2, 3])
+    >>> print(*distinct_countries("observations.csv", frame, "reporter", "partner"))
+    observations.csv:3: column 'partner' value 'TJK': is the same country as reporter
+    """
     codes, uniques = factorize(frame[first])
     other, other_uniques = factorize(frame[second])
     # Put the second column's codes in the first column's numbering (-2: not there).
@@ -80,7 +94,15 @@ def distinct_countries(file: str, frame: pd.DataFrame, first: str, second: str) 
 
 
 def unique_key(file: str, frame: pd.DataFrame) -> list[Failure]:
-    """No two rows give the same reporter, partner, flow and span from the same source."""
+    """No two rows give the same reporter, partner, flow and span from the same source.
+
+    Examples
+    --------
+    >>> row = dict(reporter="KAZ", partner="TJK", flow="total", span="2023", source_id="s")
+    >>> print(*unique_key("observations.csv", pd.DataFrame([row, row], index=[2, 3])))
+    observations.csv:3: column 'reporter+partner+flow+span+source_id' value 'KAZ|TJK|total|2023|s':
+    duplicate key: an earlier row has the same reporter, partner, flow, span, source_id
+    """
     key = key_codes(frame, _KEY)
     # A panel written in key order is checked in one pass; otherwise hash the keys.
     if len(key) < 2 or np.all(key[1:] > key[:-1]):
@@ -99,8 +121,18 @@ def unique_key(file: str, frame: pd.DataFrame) -> list[Failure]:
 
 
 def known_sources(file: str, frame: pd.DataFrame, published: Mapping) -> list[Failure]:
-    """Every ``source_id`` is registered in ``sources.csv`` (an empty cell is the schema's)."""
-    unknown = failing(frame["source_id"], lambda sid: sid == "" or sid in published)
+    """Every ``source_id`` is registered in ``sources.csv`` (an empty cell, or one that is
+    no identifier, is the schema's to report).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"source_id": ["s1", "s9"]}, index=[2, 3])
+    >>> print(*known_sources("targets.csv", frame, {"s1": None}))
+    targets.csv:3: column 'source_id' value 's9': unknown source_id (not in sources.csv)
+    """
+    unknown = failing(
+        frame["source_id"], lambda sid: sid in published or not cells.IDENTIFIER.test(sid)
+    )
     return rows_where(file, frame, unknown, "source_id", "unknown source_id (not in sources.csv)")
 
 
@@ -114,7 +146,15 @@ def _end_day(span) -> date | None:
 def spans_before_publication(
     file: str, frame: pd.DataFrame, published: Mapping[str, date | None]
 ) -> list[Failure]:
-    """No span ends after its source was published (a figure cannot report the future)."""
+    """No span ends after its source was published (a figure cannot report the future).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"span": ["2024", "2024-Q1"], "source_id": ["s", "s"]}, index=[2, 3])
+    >>> print(*spans_before_publication("observations.csv", frame, {"s": date(2024, 8, 31)}))
+    observations.csv:2: column 'span' value '2024': span ends 2024-12-31, after its source was
+    published (2024-08-31)
+    """
     span_codes, spans = factorize(frame["span"])
     source_codes, sources = factorize(frame["source_id"])
     ends = [_end_day(span) for span in spans]
@@ -141,10 +181,19 @@ def rates_exist(
     """A value in another currency has that currency's average rate for its year.
 
     ``years`` gives each row's year (missing where the row's year is unknown).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"currency": ["KZT", "USD", "KZT"]}, index=[2, 3, 4])
+    >>> print(*rates_exist("targets.csv", frame, pd.Series([2023, 2023, 2024]), {("KZT", 2023)}))
+    targets.csv:4: column 'currency' value 'KZT': no KZT rate for 2024 in fx_rates.csv
     """
     currency_codes, currencies = factorize(frame["currency"])
     year = pd.to_numeric(years, errors="coerce").to_numpy(dtype=float)
-    foreign = np.append(~currencies.isin(["", USD]), False)[currency_codes] & ~np.isnan(year)
+    # Only real currencies: an empty or unknown code is the schema's to report.
+    is_foreign = [code != USD and cells.CURRENCY.test(code) for code in currencies]
+    foreign = np.append(np.array(is_foreign, dtype=bool), False)[currency_codes]
+    foreign &= ~np.isnan(year)
     if not foreign.any():
         return []
     pairs = pd.DataFrame({"code": currency_codes[foreign], "year": year[foreign].astype(int)})
@@ -180,6 +229,15 @@ def observation_failures(
     ``published`` (publication day by source) is None when ``sources.csv`` could not be
     read, ``rates`` (currency and year pairs) when ``fx_rates.csv`` could not: the rules
     that need them are then skipped.
+
+    Examples
+    --------
+    >>> row = dict(reporter="KAZ", partner="KAZ", flow="total", span="2023", currency="USD",
+    ...            source_id="s9")
+    >>> for failure in observation_failures("o.csv", pd.DataFrame([row], index=[2]), {}, set()):
+    ...     print(failure)
+    o.csv:2: column 'partner' value 'KAZ': is the same country as reporter
+    o.csv:2: column 'source_id' value 's9': unknown source_id (not in sources.csv)
     """
     failures = distinct_countries(file, frame, "reporter", "partner") + unique_key(file, frame)
     if published is not None:

@@ -231,7 +231,14 @@ def _supersedes_chains(frames: Frames) -> list[Failure]:
 
 
 def publication_days(frames: Frames) -> dict[str, object] | None:
-    """Latest publication day by source_id; None when ``sources.csv`` could not be read."""
+    """Latest publication day by source_id; None when ``sources.csv`` could not be read.
+
+    Examples
+    --------
+    >>> sources = pd.DataFrame({"source_id": ["s"], "published_date": ["2024-08"]})
+    >>> publication_days({"sources": sources}), publication_days({})
+    ({'s': datetime.date(2024, 8, 31)}, None)
+    """
     sources = frames.get("sources")
     if sources is None or not {"source_id", "published_date"} <= set(sources.columns):
         return None
@@ -239,7 +246,13 @@ def publication_days(frames: Frames) -> dict[str, object] | None:
 
 
 def rate_keys(frames: Frames) -> set[tuple[str, int]] | None:
-    """(currency, year) pairs with a rate; None when ``fx_rates.csv`` could not be read."""
+    """(currency, year) pairs with a rate; None when ``fx_rates.csv`` could not be read.
+
+    Examples
+    --------
+    >>> rate_keys({"fx_rates": pd.DataFrame({"currency": ["KZT", "KZT"], "year": ["2023", "23x"]})})
+    {('KZT', 2023)}
+    """
     fx = frames.get("fx_rates")
     if fx is None or not {"currency", "year"} <= set(fx.columns):
         return None

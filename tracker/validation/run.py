@@ -50,6 +50,13 @@ def schema_failures(schema: pa.DataFrameSchema, file: str, frame: pd.DataFrame) 
         The file name failures report.
     frame : pandas.DataFrame
         The file as read, indexed by line (or row) number.
+
+    Examples
+    --------
+    >>> fx = pd.DataFrame([dict(currency="KZT", year="23", units_per_usd="469.44", source_id="s",
+    ...                         note="")], index=[2])
+    >>> print(*schema_failures(SCHEMAS["fx_rates"], "fx_rates.csv", fx))
+    fx_rates.csv:2: column 'year' value '23': is not a year between 1950 and 2100
     """
     try:
         # inplace: the schemas never coerce, and a copy of a large panel costs seconds.
@@ -68,6 +75,14 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:
 
     A rule runs on the tables whose header is complete; cells that break a schema
     rule are skipped by the cross-file rules, so each problem is reported once.
+
+    Examples
+    --------
+    >>> from tracker.loading.files import read_datasets
+    >>> frames, _ = read_datasets("datasets")
+    >>> frames["fx_rates"].loc[2, "source_id"] = "nowhere"
+    >>> print(*validate_frames(frames))
+    fx_rates.csv:2: column 'source_id' value 'nowhere': unknown source_id (not in sources.csv)
     """
     failures = []
     complete = {}
@@ -90,6 +105,13 @@ def validate_panel(
 
     ``frame`` is indexed by row number from 1. ``published`` and ``rates`` are as for
     :func:`tracker.validation.observations.observation_failures`.
+
+    Examples
+    --------
+    >>> row = dict(reporter="KAZ", partner="TJK", flow="exports", span="2023", value=851.2,
+    ...            currency="USD", scale="million", source_id="imf-x")
+    >>> print(*validate_panel("imf_imts.parquet", pd.DataFrame([row], index=[1]), {}, set()))
+    imf_imts.parquet:1: column 'source_id' value 'imf-x': unknown source_id (not in sources.csv)
     """
     problems = schema_failures(observation_panel, file, frame)
     missing_column = any(f.line == 1 and f.value == "" for f in problems)

@@ -1,0 +1,352 @@
+"""The hostile-input catalogue: what an attacker or a careless user may feed the tracker.
+
+Every case ends in the right exit code, a message that says where and what (one line, no
+traceback), and no byte changed in the datasets folder. Outputs built from hostile data
+hold no link but http(s), no image, no formula cell and no raw control character.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import OBSERVATIONS, SOURCES, TARGETS, write_dataset
+from tracker import load_datasets
+from tracker.output.report import build_report
+
+TRACKER = Path(sys.executable).parent / "tracker"
+OBS_HEADER, OBS_ROW = OBSERVATIONS.splitlines()[:2]
+TGT_HEADER, TGT_ROW = TARGETS.splitlines()[:2]
+SRC_HEADER, SRC_ROW = SOURCES.splitlines()[:2]
+
+
+def _replace(row: str, header: str, **cells: str) -> str:
+    """A CSV row with some cells replaced (values quoted as a CSV writer would)."""
+    names = header.split(",")
+    values = dict(zip(names, next(csv.reader([row])), strict=True))
+    values.update(cells)
+    buffer = io.StringIO()
+    # With CRLF as the terminator the writer quotes any cell holding a CR or an LF.
+    csv.writer(buffer, lineterminator="\r\n").writerow([values[name] for name in names])
+    return buffer.getvalue().removesuffix("\r\n")
+
+
+def _table(text: str, header: str, row: str, **cells: str) -> str:
+    lines = text.splitlines()
+    lines[1] = _replace(row, header, **cells)
+    return "\n".join(lines) + "\n"
+
+
+def obs(**cells: str) -> str:
+    """observations.csv with line 2 changed."""
+    return _table(OBSERVATIONS, OBS_HEADER, OBS_ROW, **cells)
+
+
+def tgt(**cells: str) -> str:
+    """targets.csv with line 2 changed."""
+    return _table(TARGETS, TGT_HEADER, TGT_ROW, **cells)
+
+
+def src(**cells: str) -> str:
+    """sources.csv with line 2 changed."""
+    return _table(SOURCES, SRC_HEADER, SRC_ROW, **cells)
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+def _run(*argv: str, stdin=None, stdout=subprocess.PIPE, shell: str | None = None):
+    """The real console script in a child process: what a user's shell sees."""
+    if shell is not None:
+        return subprocess.run(
+            ["bash", "-o", "pipefail", "-c", shell],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TRACKER": str(TRACKER)},
+        )
+    return subprocess.run(
+        [str(TRACKER), *argv], stdout=stdout, stderr=subprocess.PIPE, text=True, stdin=stdin
+    )
+
+
+# --- Data that must fail validation with one located line ---------------------------------
+# (id, files replaced, expected "FILE:LINE: column 'C'" start, rule fragment)
+INVALID = [
+    (
+        "ansi-escape-in-reporter",
+        {"observations": obs(reporter="K\x1b[31mZ")},
+        "observations.csv:2: column 'reporter' value 'K\\x1b[31mZ'",
+        "ISO 3166-1",
+    ),
+    (
+        "newline-forges-a-second-message",
+        {"targets": tgt(target_id="t1\nobservations.csv:1: ok")},
+        "targets.csv:2: column 'target_id' value 't1\\x0aobservations.csv:1: ok'",
+        "identifier",
+    ),
+    (
+        "bidi-override-in-a-code",
+        {"observations": obs(partner="TJ\u202eK")},
+        "observations.csv:2: column 'partner' value 'TJ\\u202eK'",
+        "ISO 3166-1",
+    ),
+    (
+        "value-zero",
+        {"observations": obs(value="0", figure_as_written="$0 billion")},
+        "observations.csv:2: column 'value' value '0'",
+        "greater than 0",
+    ),
+    (
+        "value-negative",
+        {"observations": obs(value="-1.2", figure_as_written="$-1.2 billion")},
+        "observations.csv:2: column 'value' value '-1.2'",
+        "greater than 0",
+    ),
+    (
+        "value-infinite",
+        {"observations": obs(value="inf")},
+        "observations.csv:2: column 'value' value 'inf'",
+        "finite",
+    ),
+    (
+        "value-nan",
+        {"observations": obs(value="nan")},
+        "observations.csv:2: column 'value' value 'nan'",
+        "finite",
+    ),
+    (
+        "value-with-comma",
+        {"observations": obs(value="1,2")},
+        "observations.csv:2: column 'value' value '1,2'",
+        "not a number",
+    ),
+    (
+        "span-february-30th-month",
+        {"observations": obs(span="2024-13")},
+        "observations.csv:2: column 'span' value '2024-13'",
+        "span",
+    ),
+    (
+        "span-reversed",
+        {"observations": obs(span="2024-09/2024-01")},
+        "observations.csv:2: column 'span' value '2024-09/2024-01'",
+        "span",
+    ),
+    (
+        "date-does-not-exist",
+        {"sources": src(published_date="2025-02-30")},
+        "sources.csv:2: column 'published_date' value '2025-02-30'",
+        "real date",
+    ),
+    (
+        "unknown-scale",
+        {"observations": obs(scale="trillion")},
+        "observations.csv:2: column 'scale' value 'trillion'",
+        "must be one of",
+    ),
+    (
+        "unknown-currency",
+        {"observations": obs(currency="XXY")},
+        "observations.csv:2: column 'currency' value 'XXY'",
+        "ISO 4217",
+    ),
+    (
+        "figure-typed-in-billions",
+        {"observations": obs(figure_as_written="$1.2 million")},
+        "observations.csv:2: column 'figure_as_written' value '$1.2 million'",
+        "reads as",
+    ),
+    (
+        "deadline-before-statement",
+        {"targets": tgt(deadline_year="2020")},
+        "targets.csv:2: column 'deadline_year' value '2020'",
+        "before the year",
+    ),
+    (
+        "deadline-out-of-range",
+        {"targets": tgt(deadline_year="99999")},
+        "targets.csv:2: column 'deadline_year' value '99999'",
+        "year between",
+    ),
+    (
+        "supersedes-itself",
+        {"targets": tgt(supersedes="t1")},
+        "targets.csv:2: column 'supersedes' value 't1'",
+        "cycle",
+    ),
+    (
+        "javascript-in-source-id",
+        {"observations": obs(source_id="javascript:alert(1)")},
+        "observations.csv:2: column 'source_id' value 'javascript:alert(1)'",
+        "identifier",
+    ),
+    (
+        "formula-as-country",
+        {"observations": obs(reporter="=1+1")},
+        "observations.csv:2: column 'reporter' value '=1+1'",
+        "ISO 3166-1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "where", "rule"), [c[1:] for c in INVALID], ids=[c[0] for c in INVALID]
+)
+def test_invalid_data_is_one_located_line(tmp_path, run_cli, files, where, rule):
+    directory = write_dataset(tmp_path / "d", **files)
+    before = _files(directory)
+    for command in (("validate",), ("status",), ("audit",), ("report", "--month", "2025-03")):
+        code, out = (
+            run_cli(*command, "--datasets", str(directory), "--out", str(tmp_path))
+            if command[0] == "report"
+            else run_cli(*command, "--datasets", str(directory))
+        )
+        assert code == 1, (command, out)
+        assert "Traceback" not in out
+        lines = [line for line in out.splitlines() if line.startswith(where)]
+        assert len(lines) == 1 and rule in lines[0], out
+        assert all(ch.isprintable() for ch in out.replace("\n", "")), repr(out)
+    assert _files(directory) == before
+
+
+# --- Arguments out of range: usage errors (exit 2), nothing written -----------------------
+BAD_ARGUMENTS = [
+    ("seed-negative", ("whatif", "t1", "--seed=-1"), "--seed"),
+    ("seed-not-a-number", ("whatif", "t1", "--seed", "one"), "--seed"),
+    ("simulate-zero", ("whatif", "t1", "--simulate", "0"), "--simulate"),
+    (
+        "simulate-billion",
+        ("whatif", "t1", "--simulate", "1000000000", "--as-of", "2025-06-01"),
+        "--simulate",
+    ),
+    ("deadline-far-future", ("whatif", "t1", "--deadline", "99999"), "--deadline"),
+    ("deadline-zero", ("whatif", "t1", "--deadline", "0"), "--deadline"),
+    ("deadline-negative", ("whatif", "t1", "--deadline", "-5"), "--deadline"),
+    ("deadline-1800", ("whatif", "t1", "--deadline", "1800"), "--deadline"),
+    ("growth-below-minus-100", ("whatif", "t1", "--growth", "-200"), "--growth"),
+    ("growth-nan", ("whatif", "t1", "--growth", "nan"), "--growth"),
+    ("growth-inf", ("whatif", "t1", "--growth", "inf"), "--growth"),
+    ("as-of-not-a-date", ("status", "--as-of", "2025-02-30"), "--as-of"),
+    ("as-of-year-1", ("status", "--as-of", "0001-01-01"), "--as-of"),
+    ("as-of-far-future", ("status", "--as-of", "9999-12-31"), "--as-of"),
+    ("month-13", ("report", "--month", "2025-13"), "month"),
+    ("month-words", ("report", "--month", "last"), "month"),
+    ("unknown-format", ("status", "--format", "xml"), "--format"),
+    ("unknown-command", ("explode",), "invalid choice"),
+    ("unknown-target", ("whatif", "no-such-goal", "--as-of", "2025-06-01"), "unknown target"),
+    ("target-not-yet-published", ("whatif", "t2", "--as-of", "2024-01-01"), "not yet published"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"), [c[1:] for c in BAD_ARGUMENTS], ids=[c[0] for c in BAD_ARGUMENTS]
+)
+def test_bad_arguments_are_usage_errors(tmp_path, run_cli, argv, said):
+    directory = write_dataset(tmp_path / "d")
+    before = _files(directory)
+    code, out = run_cli(*argv, "--datasets", str(directory))
+    assert code == 2, out
+    assert said in out and "Traceback" not in out
+    assert _files(directory) == before
+
+
+# --- Outputs built from hostile data ------------------------------------------------------
+HOSTILE_NOTE = (
+    "![x](http://evil.example/p.png) [click](javascript:alert(1)) <img src=x onerror=1>"
+    "\r# Forged heading\r=cmd|' /C calc'!A0"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    targets = TARGETS.splitlines()
+    targets[2] = _replace(targets[2], TGT_HEADER, note=HOSTILE_NOTE)  # the newest statement
+    directory = write_dataset(
+        tmp / "d",
+        sources=src(address="javascript:alert(document.cookie)", title="<script>x</script>"),
+        targets="\n".join(targets) + "\n",
+    )
+    return directory, build_report(load_datasets(directory), "2025-03", tmp / "reports")
+
+
+def test_only_web_addresses_become_links(hostile_report):
+    _, folder = hostile_report
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    assert "javascript:" not in html.split('href="')[1:] and 'href="javascript' not in html
+    # A Markdown link needs an unescaped "](": the escaped "\\](" is plain text.
+    assert "<javascript:" not in markdown and not re.search(r"(?<!\\)\]\(javascript", markdown)
+    assert "<script>" not in html
+    assert not re.search(r'<img src="(?!data:image/png;base64,)', html)  # only our charts
+
+
+def test_notes_make_no_image_link_or_heading_in_markdown(hostile_report):
+    _, folder = hostile_report
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    assert not re.search(r"(?<!\\)!(?<!\\)\[x(?<!\\)\]\(", markdown)
+    assert not re.search(r"(?<!\\)\[click(?<!\\)\]\(", markdown)
+    assert not any(line.startswith("# Forged") for line in markdown.splitlines())
+    assert "<img" not in markdown
+
+
+def test_status_csv_rows_stay_whole_and_cells_inert(hostile_report):
+    _, folder = hostile_report
+    rows = list(csv.reader(io.StringIO((folder / "status.csv").read_text(encoding="utf-8"))))
+    assert len({len(row) for row in rows}) == 1  # no row split by a line break
+    cells = [cell for row in rows for cell in row]
+    assert not [
+        c
+        for c in cells
+        if c[:1] in ("=", "+", "@")
+        or (c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit())
+    ]
+    assert any(c.startswith("'") or "=cmd" in c for c in cells)
+
+
+@pytest.mark.parametrize("command", [("status", "--as-of", "2025-06-01"), ("audit",)])
+def test_csv_output_on_the_terminal_is_neutralised(tmp_path, run_cli, command):
+    note = "@SUM(1+1)*cmd"
+    directory = write_dataset(
+        tmp_path / "d",
+        observations=obs(figure_as_written="=1+$1.2 billion"),
+        targets=tgt(note=note),
+    )
+    _, out = run_cli(*command, "--format", "csv", "--datasets", str(directory))
+    cells = [cell for row in csv.reader(io.StringIO(out)) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "@")], out
+
+
+# --- Exit codes hold through pipes and closed outputs ------------------------------------
+def test_invalid_data_piped_to_head_still_exits_1(tmp_path):
+    rows = [
+        _replace(OBS_ROW, OBS_HEADER, reporter="KZX", span=str(1950 + n % 70), source_id="s1")
+        for n in range(3000)
+    ]
+    directory = write_dataset(tmp_path / "d", observations="\n".join([OBS_HEADER, *rows]) + "\n")
+    result = _run(shell=f'"$TRACKER" validate --datasets {directory} | head -1')
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_closed_standard_output_is_an_error(tmp_path):
+    directory = write_dataset(tmp_path / "d")
+    result = _run(shell=f'"$TRACKER" validate --datasets {directory} >&-')
+    assert result.returncode == 2
+    assert "standard output is closed" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_full_output_device_is_an_error(tmp_path):
+    directory = write_dataset(tmp_path / "d")
+    result = _run(shell=f'"$TRACKER" validate --datasets {directory} > /dev/full')
+    assert result.returncode == 2
+    assert "No space left" in result.stderr and "Traceback" not in result.stderr
