@@ -53,9 +53,10 @@ QUALIFIERS = APPROXIMATE + LOWER_BOUNDS + JUST_BELOW + UPPER_BOUNDS
 BOUNDS = LOWER_BOUNDS + UPPER_BOUNDS
 
 # A number as printed: digits with an optional decimal part after '.' or ','.
-_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)")
+# ASCII digits only: a full-width or Arabic-Indic digit is no number any tool downstream reads.
+_NUMBER = re.compile(r"([0-9]+(?:[.,][0-9]+)*)")
 _WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
-_TIMES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:times|-fold|fold)\b", re.IGNORECASE)
+_TIMES = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(?:times|-fold|fold)\b", re.IGNORECASE)
 
 
 class FigureError(ValueError):

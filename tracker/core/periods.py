@@ -31,10 +31,11 @@ __all__ = [
     "year_earlier",
 ]
 
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# ASCII digits only: int() reads "２０３０" and pandas does not, so neither may pass here.
+_YEAR = re.compile(r"^([0-9]{4})$")
+_QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_DAY = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 #: Months in a calendar year: twelve monthly figures make a year; "a year earlier" is this
 #: many months back.
 MONTHS_IN_YEAR = 12

@@ -39,9 +39,15 @@ _TOTAL_COMMODITY = "TOTAL"
 
 
 def _span(frequency: str, period: str) -> str | None:
-    if frequency == "A" and len(period) == 4 and period.isdigit():
+    if frequency == "A" and len(period) == 4 and period.isascii() and period.isdigit():
         return period
-    if frequency == "M" and len(period) == 6 and period.isdigit() and 1 <= int(period[4:]) <= 12:
+    if (
+        frequency == "M"
+        and len(period) == 6
+        and period.isascii()
+        and period.isdigit()
+        and 1 <= int(period[4:]) <= 12
+    ):
         return f"{period[:4]}-{period[4:]}"
     return None
 

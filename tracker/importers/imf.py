@@ -39,6 +39,7 @@ import pycountry
 from tracker.core.coding import map_values
 from tracker.core.failures import Failure
 from tracker.importers.common import PARSED_COLUMNS, Parsed, check_magnitudes, split_countries
+from tracker.validation.cells import NOT_NEGATIVE
 
 __all__ = ["FLOWS_BY_INDICATOR", "parse_imf"]
 
@@ -58,7 +59,7 @@ _NAMES = {
 }
 #: Cells that mean "no value" in IMF downloads.
 _MISSING = ["", "NA", "N/A", "NaN", "nan", "...", "-", "n.a."]
-_PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4])|-M?(\d{2}))?$")
+_PERIOD = re.compile(r"^([0-9]{4})(?:-(Q[1-4])|-M?([0-9]{2}))?$")
 _ISO2_TO_ISO3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
 
 
@@ -320,7 +321,7 @@ def parse_imf(path: Path) -> Parsed:
     rows = rows.assign(span=spans)[spans.notna()]
     negative = rows["value_usd"] < 0
     failures += [
-        Failure(file, int(line), "OBS_VALUE", f"{v:g}", "a trade value is not negative")
+        Failure(file, int(line), "OBS_VALUE", f"{v:g}", NOT_NEGATIVE)
         for line, v in zip(rows.loc[negative, "line"], rows.loc[negative, "value_usd"], strict=True)
     ]
     zero = rows["value_usd"] == 0

@@ -42,6 +42,7 @@ from tracker.core.failures import Failure
 from tracker.core.units import SCALES, USD_PER_MN, to_usd_mn
 from tracker.core.vocabulary import COUNTRIES, FLOWS
 from tracker.importers.common import PARSED_COLUMNS, Parsed, check_magnitudes
+from tracker.validation.cells import NOT_NEGATIVE
 
 __all__ = ["SPEC_KEYS", "Spec", "parse_table_file", "read_spec"]
 
@@ -64,9 +65,9 @@ _DELIMITERS = {"tab": "\t", ",": ",", ";": ";"}
 _MISSING = {"", "-", "–", "—", "…", "...", "x", "X", "n/a", ".."}
 #: A footnote marker after a figure: asterisks, superscript digits, letters in brackets.
 _FOOTNOTE = re.compile(
-    r"^(?P<number>[-\d\s\u00a0.,]+?)\s*(?P<mark>\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\([a-z0-9]\))$"
+    r"^(?P<number>[-0-9\s\u00a0.,]+?)\s*(?P<mark>\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\([a-z0-9]\))$"
 )
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 class Spec(dict):
@@ -151,6 +152,8 @@ def _number(cell: str, decimal: str) -> tuple[float | None, str]:
     digits = (
         digits.replace(".", "").replace(",", ".") if decimal == "," else digits.replace(",", "")
     )
+    if not digits.isascii():  # float() reads "٨٠"; no statistics table means that
+        return None, mark
     try:
         return float(digits), mark
     except ValueError:
@@ -246,6 +249,9 @@ def parse_table_file(path: Path, spec: Spec) -> Parsed:
             if value is None:
                 failures.append(Failure(file, int(line), column, cell, "is not a number"))
                 continue
+            if value < 0:
+                failures.append(Failure(file, int(line), column, cell, NOT_NEGATIVE))
+                continue
             end = str(spec["periods"][label])
             span = f"{end[:4]}-01/{end}" if spec["cumulative"] else end
             note = f"footnote {mark} in the source table" if mark else ""
@@ -261,7 +267,7 @@ def parse_table_file(path: Path, spec: Spec) -> Parsed:
                 )
             )
     parsed = pd.DataFrame(rows, columns=PARSED_COLUMNS)
-    zero = parsed["value_usd"] <= 0
+    zero = parsed["value_usd"] == 0
     skipped["zero value (no trade recorded)"] += int(zero.sum())
     parsed = parsed[~zero]
     failures += check_magnitudes(parsed, file, "value")

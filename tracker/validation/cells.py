@@ -21,6 +21,7 @@ __all__ = [
     "DATED",
     "FLOW",
     "IDENTIFIER",
+    "NOT_NEGATIVE",
     "POSITIVE",
     "SCALE",
     "SPAN",
@@ -33,6 +34,8 @@ __all__ = [
 #: Years a trade figure or deadline may name; outside this a year is a typing slip.
 YEAR_RANGE = (1950, 2100)
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+#: ASCII digits: int() also reads full-width and Arabic-Indic digits, which nothing else does.
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class CellRule(NamedTuple):
@@ -64,7 +67,7 @@ def _parses(parser, error: type[Exception]) -> Callable[[object], bool]:
 
 def _is_year(value) -> bool:
     text = str(value)
-    return text.isdigit() and YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]
+    return bool(_DIGITS.fullmatch(text)) and YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]
 
 
 def _is_positive(value) -> bool:
@@ -98,5 +101,8 @@ IDENTIFIER = CellRule(
     "is not an identifier (lower-case letters, digits, '-', '.', '_')",
     lambda value: bool(_ID.match(str(value))),
 )
+#: What an importer says of a negative figure: a trade flow has no sign, so a negative
+#: figure is a typing slip or a balance, not trade.
+NOT_NEGATIVE = "a trade value is not negative"
 #: Checked on numbers (a panel's typed column, a CSV cell that is a number).
 POSITIVE = CellRule("must be a finite number greater than 0", _is_positive)

@@ -9,6 +9,7 @@ is no number) is skipped here, so each problem is reported once.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -146,7 +147,8 @@ def _target_dates(frames: Frames) -> list[Failure]:
         return []
     stated_year = tgt["stated_date"].str[:4]
     deadline = tgt["deadline_year"]
-    early = deadline.str.isdigit() & stated_year.str.isdigit() & (deadline < stated_year)
+    early = deadline.str.fullmatch("[0-9]{4}") & stated_year.str.fullmatch("[0-9]{4}")
+    early &= deadline < stated_year
     failures = _at(
         "targets",
         tgt,
@@ -259,7 +261,7 @@ def rate_keys(frames: Frames) -> set[tuple[str, int]] | None:
     return {
         (currency, int(year))
         for currency, year in zip(fx["currency"], fx["year"], strict=True)
-        if str(year).isdigit()
+        if re.fullmatch("[0-9]+", str(year))
     }
 
 

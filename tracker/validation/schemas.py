@@ -28,7 +28,9 @@ __all__ = [
     "targets",
 ]
 
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(nan|inf|infinity)$", re.I)
+_DECIMAL = re.compile(
+    r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$|^[+-]?(nan|inf|infinity)$", re.I
+)
 
 
 def _check(case: cells.CellRule) -> pa.Check:
