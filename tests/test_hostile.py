@@ -84,19 +84,19 @@ INVALID = [
         "ansi-escape-in-reporter",
         {"observations": obs(reporter="K\x1b[31mZ")},
         "observations.csv:2: column 'reporter' value 'K\\x1b[31mZ'",
-        "ISO 3166-1",
+        "control character",
     ),
     (
         "newline-forges-a-second-message",
         {"targets": tgt(target_id="t1\nobservations.csv:1: ok")},
         "targets.csv:2: column 'target_id' value 't1\\x0aobservations.csv:1: ok'",
-        "identifier",
+        "line break",
     ),
     (
         "bidi-override-in-a-code",
         {"observations": obs(partner="TJ\u202eK")},
         "observations.csv:2: column 'partner' value 'TJ\\u202eK'",
-        "ISO 3166-1",
+        "control character",
     ),
     (
         "value-zero",
@@ -194,6 +194,66 @@ INVALID = [
         "observations.csv:2: column 'reporter' value '=1+1'",
         "ISO 3166-1",
     ),
+    (
+        "carriage-return-in-a-note",
+        {"targets": tgt(note="fine\r# Forged heading")},
+        "targets.csv:2: column 'note' value 'fine\\x0d# Forged heading'",
+        "line break",
+    ),
+    (
+        "full-width-digits-in-a-value",
+        {"observations": obs(value="１.２")},
+        "observations.csv:2: column 'value' value '１.２'",
+        "not a number",
+    ),
+    (
+        "arabic-indic-digits-in-a-value",
+        {"observations": obs(value="١.٢")},
+        "observations.csv:2: column 'value' value '١.٢'",
+        "not a number",
+    ),
+    (
+        "full-width-deadline",
+        {"targets": tgt(deadline_year="２０３０")},
+        "targets.csv:2: column 'deadline_year' value '２０３０'",
+        "year between",
+    ),
+    (
+        "superscript-deadline",
+        {"targets": tgt(deadline_year="2⁰30")},
+        "targets.csv:2: column 'deadline_year' value '2⁰30'",
+        "year between",
+    ),
+    (
+        "full-width-figure-as-written",
+        {"observations": obs(figure_as_written="$１.２ billion")},
+        "observations.csv:2: column 'figure_as_written' value '$１.２ billion'",
+        "no number",
+    ),
+    (
+        "full-width-span",
+        {"observations": obs(span="２０２４")},
+        "observations.csv:2: column 'span' value '２０２４'",
+        "span",
+    ),
+    (
+        "cell-of-200-kb",
+        {"targets": tgt(note="x" * 200_000)},
+        "targets.csv:2:",
+        "cannot be read as CSV",
+    ),
+    (
+        "cell-of-20-thousand-characters",
+        {"targets": tgt(note="y" * 20_000)},
+        "targets.csv:2: column 'note' value 'yyyy",
+        "at most 10,000",
+    ),
+    (
+        "quote-left-open",
+        {"targets": TARGETS.replace(",President,", ',"President,', 1)},
+        "targets.csv:2:",
+        "quote left open here swallows lines 3 to 3",
+    ),
 ]
 
 
@@ -261,7 +321,7 @@ def test_bad_arguments_are_usage_errors(tmp_path, run_cli, argv, said):
 # --- Outputs built from hostile data ------------------------------------------------------
 HOSTILE_NOTE = (
     "![x](http://evil.example/p.png) [click](javascript:alert(1)) <img src=x onerror=1>"
-    "\r# Forged heading\r=cmd|' /C calc'!A0"
+    " # Forged heading =cmd|' /C calc'!A0"
 )
 
 
@@ -294,7 +354,7 @@ def test_notes_make_no_image_link_or_heading_in_markdown(hostile_report):
     markdown = (folder / "report.md").read_text(encoding="utf-8")
     assert not re.search(r"(?<!\\)!(?<!\\)\[x(?<!\\)\]\(", markdown)
     assert not re.search(r"(?<!\\)\[click(?<!\\)\]\(", markdown)
-    assert not any(line.startswith("# Forged") for line in markdown.splitlines())
+    assert "\\# Forged" in markdown  # the hash is escaped: no heading even at a line start
     assert "<img" not in markdown
 
 
@@ -350,3 +410,116 @@ def test_a_full_output_device_is_an_error(tmp_path):
     result = _run(shell=f'"$TRACKER" validate --datasets {directory} > /dev/full')
     assert result.returncode == 2
     assert "No space left" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- Files that are not what they claim to be ---------------------------------------------
+SECRET = "AWS_SECRET=do-not-print-me"
+
+
+def _utf16(directory: Path) -> None:
+    text = (directory / "targets.csv").read_text(encoding="utf-8")
+    (directory / "targets.csv").write_bytes(text.encode("utf-16"))
+
+
+def _binary(directory: Path) -> None:
+    (directory / "sources.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def _link_out(directory: Path) -> None:
+    secret = directory.parent / "secret.csv"
+    secret.write_text(f"{SECRET}\n{SECRET}\n", encoding="utf-8")
+    (directory / "fx_rates.csv").unlink()
+    (directory / "fx_rates.csv").symlink_to(secret)
+
+
+def _panel_link_out(directory: Path) -> None:
+    secret = directory.parent / "secret.parquet"
+    secret.write_text(SECRET, encoding="utf-8")
+    (directory / "imf.parquet").symlink_to(secret)
+
+
+def _folder_in_place(directory: Path) -> None:
+    (directory / "observations.csv").unlink()
+    (directory / "observations.csv").mkdir()
+
+
+def _corrupt_panel(directory: Path) -> None:
+    (directory / "imf.parquet").write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")
+
+
+def _integer_spans_panel(directory: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "reporter": ["KAZ"],
+            "partner": ["TJK"],
+            "flow": ["total"],
+            "span": [2024],
+            "value": [1.0],
+            "currency": ["USD"],
+            "scale": ["million"],
+            "source_id": ["s1"],
+        }
+    )
+    frame.to_parquet(directory / "imf.parquet")
+
+
+def _empty_file(directory: Path) -> None:
+    (directory / "targets.csv").write_bytes(b"")
+
+
+BROKEN_FILES = [
+    ("utf-16-file", _utf16, "targets.csv: ", "UTF-16 or binary"),
+    ("binary-file", _binary, "sources.csv: ", "UTF-16 or binary"),
+    ("link-out-of-the-folder", _link_out, "fx_rates.csv: ", "outside the datasets folder"),
+    ("panel-link-out", _panel_link_out, "imf.parquet: ", "outside the datasets folder"),
+    ("folder-in-place-of-a-file", _folder_in_place, "observations.csv: ", "is not a file"),
+    ("corrupt-panel", _corrupt_panel, "imf.parquet: ", "cannot be read as Parquet"),
+    ("panel-spans-are-numbers", _integer_spans_panel, "imf.parquet:1: column 'span'", "span"),
+    ("empty-file", _empty_file, "targets.csv: ", "file is empty"),
+]
+
+
+@pytest.mark.parametrize(
+    ("breaks", "where", "rule"), [c[1:] for c in BROKEN_FILES], ids=[c[0] for c in BROKEN_FILES]
+)
+def test_broken_files_are_located_and_nothing_leaks(tmp_path, run_cli, breaks, where, rule):
+    directory = write_dataset(tmp_path / "d")
+    breaks(directory)
+    before = _files(directory) if not (directory / "observations.csv").is_dir() else None
+    for command in ("validate", "status", "audit"):
+        code, out = run_cli(command, "--datasets", str(directory))
+        assert code == 1, (command, out)
+        assert "Traceback" not in out and SECRET not in out
+        assert any(line.startswith(where) and rule in line for line in out.splitlines()), out
+    if before is not None:
+        assert _files(directory) == before
+
+
+def test_an_unreadable_file_is_located(tmp_path, run_cli, monkeypatch):
+    directory = write_dataset(tmp_path / "d")
+    real = Path.read_bytes
+
+    def refuse(path):
+        if path.name == "targets.csv":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    code, out = run_cli("validate", "--datasets", str(directory))
+    assert code == 1
+    assert "targets.csv: cannot be read (Permission denied)" in out
+
+
+def test_a_folder_that_cannot_be_listed_is_not_called_valid(tmp_path, run_cli, monkeypatch):
+    directory = write_dataset(tmp_path / "d")
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    code, out = run_cli("validate", "--datasets", str(directory))
+    assert code == 1
+    assert "cannot be listed (Permission denied)" in out
+    assert not any(line.startswith("valid:") for line in out.splitlines())

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +34,18 @@ __all__ = [
 #: Tables that may hold a header and no rows: with every figure in US dollars there is
 #: nothing to convert, and an empty rate table is then the honest state.
 _MAY_BE_EMPTY = frozenset({"fx_rates"})
+#: Byte-order marks of UTF-16 (little and big endian): a spreadsheet's "Unicode text".
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+#: Bytes looked at for a NUL, the sign of a binary (or UTF-16) file.
+_SNIFF_BYTES = 4096
+#: The longest cell a dataset file may hold: a note is a few sentences, not a document.
+MAX_CELL_CHARS = 10_000
+#: Characters of an offending cell shown in a failure.
+_SHOWN_CHARS = 60
+_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 #: Files in the datasets folder that hold imported panels of observations.
 PANEL_PATTERN = "*.parquet"
+_PANEL_SUFFIX = PANEL_PATTERN.removeprefix("*")
 
 
 @dataclass(frozen=True, repr=False)
@@ -59,6 +71,9 @@ class ObservationTable:
 
 
 def _decode(file: str, data: bytes) -> tuple[str | None, list[Failure]]:
+    if data.startswith(_UTF16_MARKS) or b"\x00" in data[:_SNIFF_BYTES]:
+        rule = "is UTF-16 or binary, not a UTF-8 text file; save it as UTF-8 CSV"
+        return None, [Failure(file, None, None, "", rule)]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
@@ -96,9 +111,41 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Failure]]:
     >>> print(*read_table(Path("datasets/no_such.csv"))[1])
     no_such.csv: file is missing (expected at datasets/no_such.csv)
     """
-    if not path.is_file():
-        return None, [Failure(path.name, None, None, "", f"file is missing (expected at {path})")]
-    return parse_table(path.name, path.read_bytes())
+    data, failures = read_inside(path)
+    return (None, failures) if data is None else parse_table(path.name, data)
+
+
+def read_inside(path: Path) -> tuple[bytes | None, list[Failure]]:
+    """A file's bytes, read only when it lies inside its folder (no link out of it).
+
+    Every reading problem (missing, a link outside, no permission, a folder in its place)
+    is a failure naming the file; what a link points to is never read or printed.
+
+    Examples
+    --------
+    >>> read_inside(Path("datasets/fx_rates.csv"))[0][:8]
+    b'currency'
+    >>> print(*read_inside(Path("datasets/none.csv"))[1])
+    none.csv: file is missing (expected at datasets/none.csv)
+    """
+    path = Path(path)
+    try:
+        if _links_outside(path):
+            rule = "is a link to a file outside the datasets folder; it is not read"
+        elif not path.exists():
+            rule = f"file is missing (expected at {path})"
+        elif not path.is_file():
+            rule = "is not a file"
+        else:
+            return path.read_bytes(), []
+    except OSError as err:
+        rule = f"cannot be read ({err.strerror or err})"
+    return None, [Failure(path.name, None, None, "", rule)]
+
+
+def _links_outside(path: Path) -> bool:
+    """Whether a file is a link that leads out of its folder."""
+    return path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve())
 
 
 def parse_table(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Failure]]:
@@ -141,19 +188,47 @@ def parse_table(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Failu
 
     rows, lines = [], []
     line = reader.line_num + 1
-    for record in reader:
-        if any(cell.strip() for cell in record):
-            if len(record) == len(header):
-                rows.append([cell.strip() for cell in record])
-                lines.append(line)
-            else:
-                rule = f"row has {len(record)} fields; the header has {len(header)}"
-                failures.append(Failure(file, line, None, ",".join(record)[:60], rule))
-        line = reader.line_num + 1
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                if len(record) == len(header):
+                    rows.append([cell.strip() for cell in record])
+                    lines.append(line)
+                    failures += _cell_failures(file, line, header, rows[-1])
+                else:
+                    rule = f"row has {len(record)} fields; the header has {len(header)}"
+                    if any(_BREAKS.search(cell) for cell in record):
+                        rule += (
+                            f"; a quote left open here swallows lines {line + 1} to "
+                            f"{reader.line_num}"
+                        )
+                    failures.append(Failure(file, line, None, ",".join(record)[:60], rule))
+            line = reader.line_num + 1
+    except csv.Error as err:  # a cell past the csv module's own limit (128 KiB)
+        rule = f"cannot be read as CSV from here ({err}); a cell holds {MAX_CELL_CHARS:,} at most"
+        failures.append(Failure(file, line, None, "", rule))
     if failures:
         return None, failures
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=str)
     return frame, []
+
+
+def _cell_failures(file: str, line: int, header: list[str], cells: list[str]) -> list[Failure]:
+    """Cells too long, or holding a line break or another control character."""
+    failures = []
+    for column, cell in zip(header, cells, strict=True):
+        if len(cell) > MAX_CELL_CHARS:
+            rule = f"cell has {len(cell):,} characters; at most {MAX_CELL_CHARS:,}"
+            failures.append(Failure(file, line, column, cell[:_SHOWN_CHARS] + "…", rule))
+        elif not cell.isprintable():
+            rule = (
+                "holds a line break or another control character; a cell is one line "
+                "(a quote left open swallows the rows after it)"
+                if _BREAKS.search(cell)
+                else "holds a control character (escape, tab, bidirectional override)"
+            )
+            failures.append(Failure(file, line, column, cell[:_SHOWN_CHARS], rule))
+    return failures
 
 
 def read_datasets(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Failure]]:
@@ -194,7 +269,16 @@ def read_panel_frames(directory: Path) -> tuple[list[ObservationTable], list[Fai
     ([ObservationTable('imf.parquet', 2 rows)], [])
     """
     panels, failures = [], []
-    for path in sorted(Path(directory).glob(PANEL_PATTERN)):
+    try:
+        names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(_PANEL_SUFFIX))
+    except OSError as err:  # a folder that can be entered but not listed hides its panels
+        rule = f"the datasets folder cannot be listed ({err.strerror or err}); panels unchecked"
+        return [], [Failure(str(directory), None, None, "", rule)]
+    for path in (Path(directory) / name for name in names):
+        if _links_outside(path):
+            rule = "is a link to a file outside the datasets folder; it is not read"
+            failures.append(Failure(path.name, None, None, "", rule))
+            continue
         try:
             # Column by column, freeing Arrow memory as it goes: a lower peak.
             frame = pq.read_table(path).to_pandas(split_blocks=True, self_destruct=True)

@@ -56,6 +56,8 @@ class CellRule(NamedTuple):
 
 def _parses(parser, error: type[Exception]) -> Callable[[object], bool]:
     def test(value) -> bool:
+        if not isinstance(value, str):  # a panel column of numbers where text belongs
+            return False
         try:
             parser(value)
         except error:
