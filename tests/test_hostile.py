@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,42 @@ INVALID = [
         {"observations": obs(reporter="=1+1")},
         "observations.csv:2: column 'reporter' value '=1+1'",
         "ISO 3166-1",
+    ),
+    (
+        "value-of-1e308-billion",
+        {"observations": obs(value="1e308", figure_as_written="$1e308 billion")},
+        "observations.csv:2: column 'value' value '1e308'",
+        "above $10 trillion",
+    ),
+    (
+        "value-of-1e-300",
+        {"observations": obs(value="1e-300", scale="unit", figure_as_written="$1e-300")},
+        "observations.csv:2: column 'value' value '1e-300'",
+        "below one US dollar",
+    ),
+    (
+        "target-of-20-trillion",
+        {"targets": tgt(value="20000", figure_as_written="$20000 billion")},
+        "targets.csv:2: column 'value' value '20000'",
+        "above $10 trillion",
+    ),
+    (
+        "published-in-9999",
+        {"sources": src(published_date="9999")},
+        "sources.csv:2: column 'published_date' value '9999'",
+        "1900-2100",
+    ),
+    (
+        "published-next-year",
+        {"sources": src(published_date=str(date.today().year + 1))},
+        f"sources.csv:2: column 'published_date' value '{date.today().year + 1}'",
+        "after today",
+    ),
+    (
+        "stated-in-year-1",
+        {"targets": tgt(stated_date="0001-01-01")},
+        "targets.csv:2: column 'stated_date' value '0001-01-01'",
+        "1900-2100",
     ),
     (
         "carriage-return-in-a-note",

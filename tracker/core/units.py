@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MN_PER_BN", "MN_PER_SCALE", "SCALES", "USD_PER_MN", "format_usd_mn", "to_usd_mn"]
+__all__ = [
+    "MAX_TRADE_USD_MN",
+    "MIN_TRADE_USD_MN",
+    "MN_PER_BN",
+    "MN_PER_SCALE",
+    "SCALES",
+    "USD_PER_MN",
+    "format_usd_mn",
+    "to_usd_mn",
+]
 
 #: Millions per unit of each recorded scale.
 MN_PER_SCALE = {"unit": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3}
@@ -17,6 +26,11 @@ SCALES = tuple(MN_PER_SCALE)
 USD_PER_MN = 1e6
 #: Millions in a billion: from here on a value is shown in billions.
 MN_PER_BN = MN_PER_SCALE["billion"]
+#: The largest trade value believed, in US dollar millions ($10 trillion): the largest pairs
+#: trade about $0.6 trillion a year, so a value above it has a scale applied twice.
+MAX_TRADE_USD_MN = 1e7
+#: The smallest, one dollar: below it a scale was applied backwards (or a unit slipped).
+MIN_TRADE_USD_MN = 1e-6
 #: Below this many millions a value is shown with one decimal.
 _ONE_DECIMAL_BELOW_MN = 100
 

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from tracker.core.coding import key_codes
 from tracker.core.failures import DataInvalid, Failure
-from tracker.core.units import to_usd_mn
+from tracker.core.units import MAX_TRADE_USD_MN, USD_PER_MN, to_usd_mn
 from tracker.core.vocabulary import COUNTRIES, OBSERVATION_KEY, USD
 from tracker.loading.files import read_table
 from tracker.validation.rules import publication_days, rate_keys
@@ -47,7 +47,7 @@ __all__ = [
 
 #: A ceiling no bilateral goods flow comes near: the largest pairs trade about $0.6 trillion
 #: a year, so a value above $10 trillion means a scale was applied twice (or a unit slip).
-MAX_BILATERAL_USD = 1e13
+MAX_BILATERAL_USD = MAX_TRADE_USD_MN * USD_PER_MN
 #: Columns of the rows an importer parses (values in US dollars; line in the file).
 PARSED_COLUMNS = [*OBSERVATION_KEY, "value_usd", "note", "line"]
 #: Panel columns an importer writes, in this order.

@@ -19,6 +19,7 @@ __all__ = [
     "COUNTRY",
     "CURRENCY",
     "DATED",
+    "DATE_YEARS",
     "FLOW",
     "IDENTIFIER",
     "NOT_NEGATIVE",
@@ -33,6 +34,8 @@ __all__ = [
 
 #: Years a trade figure or deadline may name; outside this a year is a typing slip.
 YEAR_RANGE = (1950, 2100)
+#: Years a publication or statement date may name: a document dated 0001 or 9999 is a slip.
+DATE_YEARS = (1900, 2100)
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 #: ASCII digits: int() also reads full-width and Arabic-Indic digits, which nothing else does.
 _DIGITS = re.compile(r"[0-9]+")
@@ -95,8 +98,17 @@ SPAN = CellRule(
     "is not a span (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM/YYYY-MM, start <= end)",
     _parses(parse_span, SpanError),
 )
+
+
+def _is_dated(value) -> bool:
+    if not _parses(parse_dated, DateError)(value):
+        return False
+    return DATE_YEARS[0] <= parse_dated(value)[0].year <= DATE_YEARS[1]
+
+
 DATED = CellRule(
-    "is not a real date written YYYY-MM-DD, YYYY-MM or YYYY", _parses(parse_dated, DateError)
+    f"is not a real date written YYYY-MM-DD, YYYY-MM or YYYY, in {DATE_YEARS[0]}-{DATE_YEARS[1]}",
+    _is_dated,
 )
 YEAR = CellRule(f"is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}", _is_year)
 IDENTIFIER = CellRule(

@@ -17,6 +17,7 @@ import pandas as pd
 from tracker.core.coding import factorize, failing, key_codes
 from tracker.core.failures import Failure
 from tracker.core.periods import SpanError, parse_span
+from tracker.core.units import MAX_TRADE_USD_MN, MIN_TRADE_USD_MN, MN_PER_SCALE
 from tracker.core.vocabulary import OBSERVATION_KEY, USD
 from tracker.validation import cells
 
@@ -24,6 +25,7 @@ __all__ = [
     "LISTED",
     "distinct_countries",
     "known_sources",
+    "magnitudes",
     "observation_failures",
     "rates_exist",
     "rows_where",
@@ -37,6 +39,10 @@ LISTED = 1000
 #: Day numbers standing for "unknown", so that an unparsed span or source is never late.
 _NEVER, _UNKNOWN_END = np.iinfo(np.int64).max, -1
 _KEY = [*OBSERVATION_KEY, "source_id"]
+#: Units per US dollar by (currency, year), from fx_rates.csv.
+Rates = Mapping[tuple[str, int], float]
+#: Millions in a trillion, for the words of the ceiling.
+_MN_PER_TRILLION = 1e6
 
 
 def rows_where(
@@ -175,9 +181,7 @@ def spans_before_publication(
     return rows_where(file, frame, late, "span", rule)
 
 
-def rates_exist(
-    file: str, frame: pd.DataFrame, years: pd.Series, rates: set[tuple[str, int]]
-) -> list[Failure]:
+def rates_exist(file: str, frame: pd.DataFrame, years: pd.Series, rates: Rates) -> list[Failure]:
     """A value in another currency has that currency's average rate for its year.
 
     ``years`` gives each row's year (missing where the row's year is unknown).
@@ -218,11 +222,59 @@ def rates_exist(
     return rows_where(file, frame, missing, "currency", rule)
 
 
+def _per_distinct(column: pd.Series, func) -> np.ndarray:
+    """``func`` of each row's value as floats, computed once per distinct value."""
+    codes, uniques = factorize(column)
+    return np.append(np.array([func(value) for value in uniques], dtype=float), np.nan)[codes]
+
+
+def magnitudes(file: str, frame: pd.DataFrame, years: pd.Series, rates: Rates) -> list[Failure]:
+    """A value, in US dollars, between one dollar and ten trillion: outside, a scale was
+    applied twice or backwards. A foreign value is judged at its year's rate, when known.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"value": ["1e308", "1.2"], "scale": "billion",
+    ...     "currency": "USD"}, index=[2, 3])
+    >>> print(*magnitudes("observations.csv", frame, pd.Series([2024, 2024]), {}))
+    ... # doctest: +ELLIPSIS
+    observations.csv:2: column 'value' value '1e308': ... above $10 trillion; ...
+    """
+    value = pd.to_numeric(pd.Series(frame["value"].to_numpy()), errors="coerce").to_numpy()
+    per_scale = _per_distinct(frame["scale"], lambda scale: MN_PER_SCALE.get(scale, np.nan))
+    units = _per_distinct(frame["currency"], lambda currency: 1.0 if currency == USD else np.nan)
+    year = pd.to_numeric(pd.Series(years.to_numpy()), errors="coerce").to_numpy(dtype=float)
+    currency = frame["currency"].to_numpy()
+    for row in np.flatnonzero(np.isnan(units) & ~np.isnan(year)):  # few: panels are in USD
+        units[row] = rates.get((currency[row], int(year[row])), np.nan)
+    # A value that is no finite positive number is the schema's to report.
+    value = np.where(np.isfinite(value) & (value > 0), value, np.nan)
+    with np.errstate(invalid="ignore", over="ignore"):
+        usd_mn = value * per_scale / units
+        too_big = usd_mn > MAX_TRADE_USD_MN
+        too_small = usd_mn < MIN_TRADE_USD_MN
+    big = rows_where(
+        file,
+        frame,
+        too_big,
+        "value",
+        f"is above ${MAX_TRADE_USD_MN / _MN_PER_TRILLION:g} trillion; is a scale applied twice?",
+    )
+    small = rows_where(
+        file,
+        frame,
+        too_small,
+        "value",
+        "is below one US dollar in its scale; is a scale applied backwards?",
+    )
+    return big + small
+
+
 def observation_failures(
     file: str,
     frame: pd.DataFrame,
     published: Mapping[str, date | None] | None,
-    rates: set[tuple[str, int]] | None,
+    rates: Rates | None,
 ) -> list[Failure]:
     """Every row rule for one table of observations.
 
@@ -233,8 +285,8 @@ def observation_failures(
     Examples
     --------
     >>> row = dict(reporter="KAZ", partner="KAZ", flow="total", span="2023", currency="USD",
-    ...            source_id="s9")
-    >>> for failure in observation_failures("o.csv", pd.DataFrame([row], index=[2]), {}, set()):
+    ...            source_id="s9", value="1.2", scale="billion")
+    >>> for failure in observation_failures("o.csv", pd.DataFrame([row], index=[2]), {}, {}):
     ...     print(failure)
     o.csv:2: column 'partner' value 'KAZ': is the same country as reporter
     o.csv:2: column 'source_id' value 's9': unknown source_id (not in sources.csv)
@@ -247,5 +299,7 @@ def observation_failures(
         codes, spans = factorize(frame["span"])
         ends = [_end_day(span) for span in spans]
         year_of = np.array([day.year if day else np.nan for day in ends] + [np.nan])
-        failures += rates_exist(file, frame, pd.Series(year_of[codes]), rates)
+        years = pd.Series(year_of[codes])
+        failures += rates_exist(file, frame, years, rates)
+        failures += magnitudes(file, frame, years, rates)
     return failures

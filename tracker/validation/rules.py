@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 
@@ -19,9 +20,11 @@ from tracker.core.failures import Failure
 from tracker.core.figures import FigureError, parse_figure, parse_growth
 from tracker.core.periods import DateError, latest_days, parse_dated
 from tracker.core.units import SCALES
+from tracker.validation.cells import DATED
 from tracker.validation.observations import (
     distinct_countries,
     known_sources,
+    magnitudes,
     observation_failures,
     rates_exist,
 )
@@ -247,21 +250,25 @@ def publication_days(frames: Frames) -> dict[str, object] | None:
     return latest_days(sources["source_id"], sources["published_date"])
 
 
-def rate_keys(frames: Frames) -> set[tuple[str, int]] | None:
-    """(currency, year) pairs with a rate; None when ``fx_rates.csv`` could not be read.
+def rate_keys(frames: Frames) -> dict[tuple[str, int], float] | None:
+    """Units per US dollar by (currency, year); None when ``fx_rates.csv`` could not be read.
 
     Examples
     --------
-    >>> rate_keys({"fx_rates": pd.DataFrame({"currency": ["KZT", "KZT"], "year": ["2023", "23x"]})})
-    {('KZT', 2023)}
+    >>> fx = pd.DataFrame({"currency": ["KZT", "KZT"], "year": ["2023", "23x"],
+    ...     "units_per_usd": ["456.31", "460"]})
+    >>> rate_keys({"fx_rates": fx})
+    {('KZT', 2023): 456.31}
     """
     fx = frames.get("fx_rates")
     if fx is None or not {"currency", "year"} <= set(fx.columns):
         return None
     return {
-        (currency, int(year))
-        for currency, year in zip(fx["currency"], fx["year"], strict=True)
-        if re.fullmatch("[0-9]+", str(year))
+        (currency, int(year)): float(units)
+        for currency, year, units in zip(
+            fx["currency"], fx["year"], fx["units_per_usd"], strict=True
+        )
+        if re.fullmatch("[0-9]+", str(year)) and _number(units)
     }
 
 
@@ -274,11 +281,26 @@ def _row_rules(frames: Frames) -> list[Failure]:
     if (tgt := frames.get("targets")) is not None:
         failures += distinct_countries(FILES["targets"], tgt, "country_a", "country_b")
         if rates is not None:
-            failures += rates_exist(FILES["targets"], tgt, tgt["stated_date"].str[:4], rates)
+            stated_year = tgt["stated_date"].str[:4]
+            failures += rates_exist(FILES["targets"], tgt, stated_year, rates)
+            failures += magnitudes(FILES["targets"], tgt, stated_year, rates)
     if published is not None:
         for table in ("targets", "fx_rates"):
             if (frame := frames.get(table)) is not None:
                 failures += known_sources(FILES[table], frame, published)
+    return failures
+
+
+def _not_in_the_future(frames: Frames) -> list[Failure]:
+    """No source is published, and no target stated, after today."""
+    today = date.today()
+    failures = []
+    for table, column in (("sources", "published_date"), ("targets", "stated_date")):
+        if (frame := frames.get(table)) is not None:
+            # A date the schema rejects (year 9999) is the schema's to report.
+            first = frame[column].map(lambda cell: _first_day(cell) if DATED.test(cell) else None)
+            later = first.notna() & first.map(lambda day: day is not None and day > today)
+            failures += _at(table, frame, later, column, f"is after today ({today})")
     return failures
 
 
@@ -289,5 +311,6 @@ RULES: tuple[Callable[[Frames], list[Failure]], ...] = (
     _figures_as_written,
     _growth_as_written,
     _target_dates,
+    _not_in_the_future,
     _supersedes_chains,
 )

@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tracker.core.failures import Failure
-from tracker.validation.observations import observation_failures
+from tracker.validation.observations import Rates, observation_failures
 from tracker.validation.panel import observation_panel
 from tracker.validation.rules import RULES
 from tracker.validation.schemas import FILES, SCHEMAS
@@ -99,7 +99,7 @@ def validate_panel(
     file: str,
     frame: pd.DataFrame,
     published: dict[str, object] | None,
-    rates: set[tuple[str, int]] | None,
+    rates: Rates | None,
 ) -> list[Failure]:
     """Every failure in one panel: its schema, then the rules of every observation table.
 
