@@ -227,6 +227,12 @@ def run_report(args: argparse.Namespace) -> int:
     except NothingToReport as nothing:
         print(f"tracker: {nothing}", file=sys.stderr)
         return EXIT_INVALID
+    except DataInvalid as busy:  # another writer holds the reports folder
+        raise DatasetsError(EXIT_INVALID, [str(f) for f in busy.failures]) from None
+    except OSError as err:
+        where = printable(str(err.filename or args.out))
+        message = f"tracker: cannot write the report to {where}: {err.strerror or err}"
+        raise DatasetsError(EXIT_USAGE, [message]) from None
     print(f"report written to {path}/ (index.html, report.md, status.csv, figures/)")
     return EXIT_OK
 

@@ -8,11 +8,7 @@ result exactly as ``tracker validate`` would, and only then writes, atomically.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,9 +21,11 @@ import pyarrow.parquet as pq
 
 from tracker.core.coding import key_codes
 from tracker.core.failures import DataInvalid, Failure
+from tracker.core.text import printable
 from tracker.core.units import MAX_TRADE_USD_MN, USD_PER_MN, to_usd_mn
 from tracker.core.vocabulary import COUNTRIES, OBSERVATION_KEY, USD
-from tracker.loading.files import read_table
+from tracker.loading.commit import append_row, commit, writer_lock
+from tracker.loading.files import parse_table, read_inside, read_table
 from tracker.validation.rules import publication_days, rate_keys
 from tracker.validation.run import schema_failures, validate_panel
 from tracker.validation.schemas import FILES, SCHEMAS
@@ -138,6 +136,7 @@ def file_digest(path: Path) -> str:
 
     Examples
     --------
+    >>> import tempfile
     >>> with tempfile.NamedTemporaryFile() as empty:
     ...     file_digest(Path(empty.name))
     'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
@@ -190,28 +189,6 @@ def split_countries(rows: pd.DataFrame) -> tuple[pd.DataFrame, Counter]:
         for code, count in rows.loc[~rows[column].isin(COUNTRIES), column].value_counts().items():
             skipped[f"aggregate or non-country {column} {code}"] += int(count)
     return rows[is_country], skipped
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _sources_csv(sources: pd.DataFrame) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(sources.columns)
-    writer.writerows(sources.itertuples(index=False))
-    return buffer.getvalue().encode("utf-8")
 
 
 def _panel_bytes(frame: pd.DataFrame) -> bytes:
@@ -298,6 +275,7 @@ def merge_import(
     >>> import shutil
     >>> rows = pd.DataFrame([["KAZ", "TJK", "exports", "2023", 1e9, "", 2]], columns=PARSED_COLUMNS)
     >>> source = source_record("imf", Path("x.csv"), "0" * 64, "IMF", "IMTS", date(2025, 5, 1))
+    >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     copy = shutil.copytree("datasets", Path(folder) / "datasets")
     ...     result = merge_import(copy, "imf.parquet", source, Parsed(rows), dry_run=True)
@@ -306,9 +284,21 @@ def merge_import(
     """
     if parsed.failures:
         raise DataInvalid(parsed.failures)
-    sources, failures = read_table(datasets / FILES["sources"])
+    if dry_run:  # reads only: no lock, which would write its file
+        return _merge(datasets, panel_file, source, parsed, dry_run)
+    with writer_lock(datasets):  # read, merge and write as one step: no import in between
+        return _merge(datasets, panel_file, source, parsed, dry_run)
+
+
+def _merge(
+    datasets: Path, panel_file: str, source: dict, parsed: Parsed, dry_run: bool
+) -> ImportResult:
+    original, failures = read_inside(datasets / FILES["sources"])
+    sources, problems = (
+        (None, failures) if original is None else parse_table(FILES["sources"], original)
+    )
     if sources is None:
-        raise DataInvalid(failures)
+        raise DataInvalid(problems)
     panel_path = datasets / panel_file
     existing = _read_panel(panel_path)
 
@@ -353,8 +343,10 @@ def merge_import(
         raise DataInvalid(problems)
 
     if len(new_rows) and not dry_run:
-        _atomic_write(datasets / FILES["sources"], _sources_csv(sources))
-        _atomic_write(panel_path, _panel_bytes(merged))
+        files = {panel_file: _panel_bytes(merged)}
+        if not source_known:  # appended: every byte of the file as it was, plus one row
+            files[FILES["sources"]] = append_row(original, [record[c] for c in sources.columns])
+        commit(datasets, files)
     return ImportResult(
         source["source_id"],
         panel_file,
@@ -385,7 +377,7 @@ def source_record(
     """
     return {
         "source_id": f"{kind}-{digest[:12]}",
-        "title": f"{title} ({path.name})",
+        "title": f"{title} ({printable(path.name)})",
         "publisher": publisher,
         "published_date": released.isoformat(),
         "address": address,

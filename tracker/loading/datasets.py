@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.core.failures import DataInvalid, Failure
+from tracker.loading.commit import JOURNAL
 from tracker.loading.files import ObservationTable, read_datasets, read_panel_frames
 from tracker.loading.typing import type_fx_rates, type_observations, type_sources, type_targets
 from tracker.validation.rules import publication_days, rate_keys
@@ -81,6 +82,9 @@ def _check(
     directory: Path,
 ) -> tuple[dict[str, pd.DataFrame], list[ObservationTable], list[Failure]]:
     frames, failures = read_datasets(directory)
+    if (directory / JOURNAL).exists():
+        rule = "an import was interrupted while writing; the next import finishes it"
+        failures.append(Failure(JOURNAL, None, None, "", rule))
     failures += validate_frames(frames)
     panels, problems = read_panel_frames(directory)
     published, rates = publication_days(frames), rate_keys(frames)

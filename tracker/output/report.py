@@ -37,6 +37,7 @@ from tracker.core.periods import MONTHS_IN_YEAR
 from tracker.core.statuses import STATUSES
 from tracker.core.text import printable
 from tracker.core.vocabulary import OBSERVATION_KEY, POTENTIAL
+from tracker.loading.commit import writer_lock
 from tracker.loading.datasets import Datasets
 from tracker.output.plots import overview_chart, progress_chart
 from tracker.output.render import environment, safe_csv
@@ -50,6 +51,10 @@ _CSV_EXTRA = ["deadline_as_worded", "stated_date", "judged_by", "note"]
 
 
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+
+
+#: Marks a report folder being built: ``.YYYY-MM.new-<random>`` beside the reports.
+_STAGING = ".new-"
 
 
 class NothingToReport(Exception):
@@ -356,13 +361,24 @@ def build_report(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     final = out / month
-    staging = Path(tempfile.mkdtemp(prefix=f".{month}.new-", dir=out))
-    try:
-        _write(staging / "report", context, environment())
-        _swap(staging / "report", final, staging / "previous")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with writer_lock(out):
+        _restore_interrupted(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{month}{_STAGING}", dir=out))
+        try:
+            _write(staging / "report", context, environment())
+            _swap(staging / "report", final, staging / "previous")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return final
+
+
+def _restore_interrupted(out: Path) -> None:
+    """Put back a report a killed run had moved aside, and remove killed runs' folders."""
+    for staging in sorted(out.glob(f".*{_STAGING}*")):
+        month = staging.name[1:].split(_STAGING)[0]
+        if (staging / "previous").is_dir() and not (out / month).exists():
+            os.replace(staging / "previous", out / month)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _swap(new: Path, final: Path, retired: Path) -> None:
