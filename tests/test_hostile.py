@@ -560,3 +560,201 @@ def test_a_folder_that_cannot_be_listed_is_not_called_valid(tmp_path, run_cli, m
     assert code == 1
     assert "cannot be listed (Permission denied)" in out
     assert not any(line.startswith("valid:") for line in out.splitlines())
+
+
+# --- Files given to the importers ---------------------------------------------------------
+IMPORT_FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+SPEC = (IMPORT_FIXTURES / "kaz_trade_2025.yaml").read_text(encoding="utf-8")
+BULK = (IMPORT_FIXTURES / "imts_bulk.csv").read_text(encoding="utf-8")
+
+
+def _bulk_with_scale(scale: str) -> str:
+    return BULK.replace(",A,6,Millions,", f",A,{scale},Millions,")
+
+
+BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{','.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(8)
+)
+
+# (id, kind, file name, file content, spec content or None, where, rule fragment)
+BAD_IMPORTS = [
+    ("comtrade-empty-file", "comtrade", "c.csv", "", None, "c.csv:1:", "not a UN Comtrade"),
+    (
+        "comtrade-garbage",
+        "comtrade",
+        "c.csv",
+        "\x00garbage" * 1000,
+        None,
+        "c.csv:1:",
+        "not a UN Comtrade",
+    ),
+    ("table-empty-file", "table", "t.tsv", "", SPEC, "t.tsv:", "cannot be read as a table"),
+    (
+        "imf-scale-nan",
+        "imf",
+        "b.csv",
+        _bulk_with_scale("nan"),
+        None,
+        "b.csv:2: column 'SCALE.ID'",
+        "power of ten",
+    ),
+    (
+        "imf-scale-minus-inf",
+        "imf",
+        "b.csv",
+        _bulk_with_scale("-inf"),
+        None,
+        "b.csv:2: column 'SCALE.ID'",
+        "power of ten",
+    ),
+    (
+        "imf-scale-six-and-a-half",
+        "imf",
+        "b.csv",
+        _bulk_with_scale("6.5"),
+        None,
+        "b.csv:2: column 'SCALE.ID'",
+        "power of ten",
+    ),
+    (
+        "imf-scale-minus-300",
+        "imf",
+        "b.csv",
+        _bulk_with_scale("-300"),
+        None,
+        "b.csv:2: column 'SCALE.ID'",
+        "power of ten",
+    ),
+    ("spec-billion-laughs", "table", "t.tsv", "x", BILLION_LAUGHS, "spec.yaml:", "aliases"),
+    (
+        "spec-date-february-30",
+        "table",
+        "t.tsv",
+        "x",
+        SPEC.replace("released: 2025-08-15", "released: 2025-02-30"),
+        "spec.yaml:",
+        "YAML",
+    ),
+    (
+        "spec-list-for-reporter",
+        "table",
+        "t.tsv",
+        "x",
+        SPEC.replace("reporter: KAZ", "reporter: [KAZ, TJK]"),
+        "spec.yaml: column 'reporter'",
+        "ISO 3166-1",
+    ),
+    (
+        "spec-nested-skip-partners",
+        "table",
+        "t.tsv",
+        "x",
+        SPEC.replace("skip_partners: [Всего]", "skip_partners: [[Всего]]"),
+        "spec.yaml: column 'skip_partners'",
+        "list of partner names",
+    ),
+    (
+        "spec-too-large",
+        "table",
+        "t.tsv",
+        "x",
+        SPEC + "# " + "x" * 300_000 + "\n",
+        "spec.yaml:",
+        "at most",
+    ),
+    (
+        "table-arabic-indic-digits",
+        "table",
+        "t.tsv",
+        (IMPORT_FIXTURES / "kaz_trade_2025.tsv")
+        .read_text(encoding="utf-8")
+        .replace("281,4", "٢٨١"),
+        SPEC,
+        "t.tsv:",
+        "not a number",
+    ),
+    (
+        "table-negative-value",
+        "table",
+        "t.tsv",
+        (IMPORT_FIXTURES / "kaz_trade_2025.tsv")
+        .read_text(encoding="utf-8")
+        .replace("281,4", "-281,4"),
+        SPEC,
+        "t.tsv:",
+        "not negative",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "content", "spec", "where", "rule"),
+    [c[1:] for c in BAD_IMPORTS],
+    ids=[c[0] for c in BAD_IMPORTS],
+)
+def test_bad_import_files_are_refused_and_change_nothing(
+    tmp_path, run_cli, kind, name, content, spec, where, rule
+):
+    directory = write_dataset(tmp_path / "d")
+    before = _files(directory)
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    argv = ["import", kind, str(path), "--datasets", str(directory)]
+    if spec is not None:
+        (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+        argv += ["--spec", str(tmp_path / "spec.yaml")]
+    code, out = run_cli(*argv)
+    assert code == 1, out
+    assert "Traceback" not in out
+    assert any(line.startswith(where) and rule in line for line in out.splitlines()), out
+    assert _files(directory) == before
+
+
+def test_a_file_name_with_a_carriage_return_registers_as_one_line(tmp_path, run_cli):
+    directory = write_dataset(tmp_path / "d")
+    path = tmp_path / "imf\rrelease.csv"
+    path.write_bytes((IMPORT_FIXTURES / "imts_sdmx_v1.csv").read_bytes())
+    code, out = run_cli(
+        "import", "imf", str(path), "--datasets", str(directory), "--released", "2025-06-30"
+    )
+    assert code == 0, out
+    code, out = run_cli("validate", "--datasets", str(directory))
+    assert code == 0, out
+    assert "imf\\x0drelease.csv" in (directory / "sources.csv").read_text(encoding="utf-8")
+
+
+def test_an_import_keeps_every_byte_and_the_mode_of_sources_csv(tmp_path, run_cli):
+    padded = SOURCES.replace("\n", "\r\n").replace("s1,Trade up", "s1,  Trade up")
+    directory = write_dataset(tmp_path / "d", sources=b"\xef\xbb\xbf" + padded.encode())
+    (directory / "sources.csv").chmod(0o444)
+    before = (directory / "sources.csv").read_bytes()
+    code, out = run_cli(
+        "import",
+        "imf",
+        str(IMPORT_FIXTURES / "imts_sdmx_v1.csv"),
+        "--datasets",
+        str(directory),
+        "--released",
+        "2025-06-30",
+    )
+    assert code == 0, out
+    after = (directory / "sources.csv").read_bytes()
+    assert after.startswith(before) and after.endswith(b"\r\n")
+    assert after.count(b"\r\n") == before.count(b"\r\n") + 1  # one row, the file's endings
+    assert (directory / "sources.csv").stat().st_mode & 0o777 == 0o444
+
+
+def test_a_10000_link_chain_is_walked_once(tmp_path, run_cli):
+    head = TARGETS.splitlines()[0]
+    row = TARGETS.splitlines()[1]
+    rows = [_replace(row, TGT_HEADER, target_id="c0")]
+    rows += [
+        _replace(row, TGT_HEADER, target_id=f"c{n}", supersedes=f"c{n - 1}")
+        for n in range(1, 10_000)
+    ]
+    directory = write_dataset(tmp_path / "d", targets="\n".join([head, *rows]) + "\n")
+    started = __import__("time").perf_counter()
+    code, out = run_cli("validate", "--datasets", str(directory))
+    assert code == 0, out
+    # Quadratic chain walks took minutes; linear ones take well under the 5 s asked.
+    assert __import__("time").perf_counter() - started < 30

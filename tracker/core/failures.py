@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from tracker.core.text import printable
+
 __all__ = ["DataInvalid", "Failure"]
 
 
@@ -42,11 +44,12 @@ class Failure:
     severity: str = "error"
 
     def __str__(self) -> str:
+        # Every part may come from a dataset: escaped, so one failure stays one line.
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         tag = "" if self.severity == "error" else f"{self.severity}: "
         if self.column is None:
-            return f"{where}: {tag}{self.rule}"
-        return f"{where}: {tag}column '{self.column}' value '{self.value}': {self.rule}"
+            return printable(f"{where}: {tag}{self.rule}")
+        return printable(f"{where}: {tag}column '{self.column}' value '{self.value}': {self.rule}")
 
     def to_dict(self) -> dict:
         """The failure as a JSON-ready mapping."""

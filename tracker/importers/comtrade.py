@@ -36,6 +36,8 @@ _FLOWS = {"X": "exports", "M": "imports"}
 #: Breakdown columns and the code that means "all of them".
 _TOTALS = {"motCode": "0", "customsCode": "C00", "partner2Code": "0"}
 _TOTAL_COMMODITY = "TOTAL"
+#: Bytes read for the header line: an API answer's header is under 2 KB.
+_HEADER_BYTES = 64 * 1024
 
 
 def _span(frequency: str, period: str) -> str | None:
@@ -69,9 +71,16 @@ def parse_comtrade(path: Path) -> Parsed:
     2      KAZ     PAK  exports  2024-01     480000.0
     """
     file = path.name
+    with path.open("rb") as stream:  # the header first: garbage is refused unread
+        header = stream.readline(_HEADER_BYTES).decode("utf-8-sig", "replace")
+    if not all(column in header for column in REQUIRED_COLUMNS):
+        rule = "is not a UN Comtrade API CSV: its first line lacks " + ", ".join(
+            c for c in REQUIRED_COLUMNS if c not in header
+        )
+        return Parsed(pd.DataFrame(), failures=[Failure(file, 1, None, "", rule)])
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as err:
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         return Parsed(
             pd.DataFrame(),
             failures=[Failure(file, None, None, "", f"cannot be read as CSV ({err})")],

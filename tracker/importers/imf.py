@@ -59,6 +59,8 @@ _NAMES = {
 }
 #: Cells that mean "no value" in IMF downloads.
 _MISSING = ["", "NA", "N/A", "NaN", "nan", "...", "-", "n.a."]
+#: SCALE.ID powers of ten a release may use: 0 (units) to 12 (trillions).
+_SCALE_POWERS = (0, 12)
 _PERIOD = re.compile(r"^([0-9]{4})(?:-(Q[1-4])|-M?([0-9]{2}))?$")
 _ISO2_TO_ISO3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
 
@@ -211,15 +213,18 @@ def _numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _scales(cells: pd.Series) -> pd.Series:
     """Powers of ten as floats (``6`` or ``6: Millions``); NaN where a cell is none."""
-    if pd.api.types.is_float_dtype(cells):
-        return cells
 
-    def power(value) -> float:
+    def power(value) -> float | None:
         try:
-            return float(str(value).split(":", 1)[0])
+            number = float(str(value).split(":", 1)[0])
         except ValueError:
-            return float("nan")
+            return None
+        # Whole powers from units to trillions: 6.5, -300 or inf is no scale.
+        ok = number.is_integer() and _SCALE_POWERS[0] <= number <= _SCALE_POWERS[1]
+        return number if ok else None
 
+    if pd.api.types.is_float_dtype(cells):
+        return cells.map(power).astype(float)
     return map_values(cells, power).astype(float)
 
 

@@ -67,6 +67,8 @@ _MISSING = {"", "-", "–", "—", "…", "...", "x", "X", "n/a", ".."}
 _FOOTNOTE = re.compile(
     r"^(?P<number>[-0-9\s\u00a0.,]+?)\s*(?P<mark>\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\([a-z0-9]\))$"
 )
+#: The longest spec read: a table's spec is a page, not a file of megabytes.
+MAX_SPEC_BYTES = 256 * 1024
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
@@ -79,6 +81,22 @@ class Spec(dict):
     >>> isinstance(spec, Spec), spec["reporter"], spec["periods"]["январь-июнь 2025"], failures
     (True, 'KAZ', '2025-06', [])
     """
+
+
+def _is_country(value) -> bool:
+    return isinstance(value, str) and value in COUNTRIES
+
+
+def _spec_text(path: Path) -> str:
+    """The spec's text, refused when it is too long or uses aliases (a "billion laughs"
+    nests aliases to make a few lines expand to gigabytes; a spec needs none)."""
+    data = path.read_bytes()
+    if len(data) > MAX_SPEC_BYTES:
+        raise ValueError(f"a spec holds at most {MAX_SPEC_BYTES:,} bytes; this has {len(data):,}")
+    text = data.decode("utf-8-sig")
+    if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
+        raise ValueError("a spec uses no YAML aliases (*name)")
+    return text
 
 
 def read_spec(path: Path) -> tuple[Spec | None, list[Failure]]:
@@ -94,8 +112,9 @@ def read_spec(path: Path) -> tuple[Spec | None, list[Failure]]:
     """
     file = path.name
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as err:
+        text = _spec_text(path)
+        spec = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, ValueError) as err:
         return None, [Failure(file, None, None, "", f"cannot be read as YAML ({err})")]
     if not isinstance(spec, dict):
         return None, [Failure(file, None, None, "", "a spec is a mapping of keys to values")]
@@ -109,7 +128,7 @@ def read_spec(path: Path) -> tuple[Spec | None, list[Failure]]:
     columns = spec["columns"] if isinstance(spec["columns"], dict) else {}
     flows = columns.get("flows") if isinstance(columns.get("flows"), dict) else {}
     checks = [
-        ("reporter", spec["reporter"] in COUNTRIES, "is not an ISO 3166-1 alpha-3 code"),
+        ("reporter", _is_country(spec["reporter"]), "is not an ISO 3166-1 alpha-3 code"),
         ("delimiter", str(spec["delimiter"]) in _DELIMITERS, "must be tab, ',' or ';'"),
         ("decimal", spec["decimal"] in (",", "."), "must be ',' or '.'"),
         ("scale", spec["scale"] in SCALES, f"must be one of {', '.join(SCALES)}"),
@@ -128,7 +147,7 @@ def read_spec(path: Path) -> tuple[Spec | None, list[Failure]]:
         (
             "partners",
             isinstance(spec["partners"], dict)
-            and all(v in COUNTRIES for v in spec["partners"].values()),
+            and all(_is_country(v) for v in spec["partners"].values()),
             "maps names to ISO 3166-1 alpha-3 codes",
         ),
         (
@@ -137,9 +156,20 @@ def read_spec(path: Path) -> tuple[Spec | None, list[Failure]]:
             and all(_MONTH.match(str(v)) for v in spec["periods"].values()),
             "maps period labels to the month they end in (YYYY-MM)",
         ),
+        (
+            "skip_partners",
+            isinstance(spec.get("skip_partners") or [], list)
+            and all(isinstance(name, str) for name in spec.get("skip_partners") or []),
+            "is a list of partner names",
+        ),
+        *(
+            (key, isinstance(spec[key], str), "is text")
+            for key in ("publisher", "title")
+            if key in spec
+        ),
     ]
     failures = [
-        Failure(file, None, key, str(spec[key]), rule) for key, ok, rule in checks if not ok
+        Failure(file, None, key, str(spec.get(key, "")), rule) for key, ok, rule in checks if not ok
     ]
     return (None, failures) if failures else (Spec(spec), [])
 
@@ -182,7 +212,7 @@ def parse_table_file(path: Path, spec: Spec) -> Parsed:
             keep_default_na=False,
             encoding="utf-8-sig",
         )
-    except (UnicodeDecodeError, pd.errors.ParserError) as err:
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         return Parsed(
             pd.DataFrame(),
             failures=[Failure(file, None, None, "", f"cannot be read as a table ({err})")],
