@@ -300,7 +300,11 @@ def _merge(
     if sources is None:
         raise DataInvalid(problems)
     panel_path = datasets / panel_file
-    existing = _read_panel(panel_path)
+    try:
+        existing = _read_panel(panel_path)
+    except (OSError, pa.ArrowException) as err:  # a panel broken before this import
+        rule = f"the panel to merge into cannot be read as Parquet ({err}); nothing written"
+        raise DataInvalid([Failure(panel_file, None, None, "", rule)]) from None
 
     rows = parsed.rows.assign(
         value=to_usd_mn(parsed.rows["value_usd"], _DOLLAR),
