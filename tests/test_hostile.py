@@ -797,3 +797,25 @@ def test_report_out_that_cannot_hold_a_report_is_a_usage_error(tmp_path, run_cli
     assert code == 2 and "Traceback" not in said
     assert "cannot write the report to" in said
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_disk_full_during_an_import_changes_nothing(tmp_path, run_cli, monkeypatch):
+    directory = write_dataset(tmp_path / "d")
+    before = _files(directory)
+
+    def full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tracker.loading.commit._write_new", full)
+    code, out = run_cli(
+        "import",
+        "imf",
+        str(IMPORT_FIXTURES / "imts_sdmx_v1.csv"),
+        "--datasets",
+        str(directory),
+        "--released",
+        "2025-06-30",
+    )
+    assert code == 2 and "No space left on device" in out and "Traceback" not in out
+    assert _files(directory) == before
+    assert not [p.name for p in directory.iterdir() if ".tmp-" in p.name]

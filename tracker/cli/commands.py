@@ -360,12 +360,19 @@ def run_import(args: argparse.Namespace) -> int:
         )
     except DataInvalid as invalid:
         for failure in invalid.failures:
-            print(failure)
+            say(str(failure))
         print(
             f"import refused: {len(invalid.failures)} problem(s); {directory} is unchanged",
             file=sys.stderr,
         )
         return EXIT_INVALID
+    except OSError as err:  # a full disk or an unreadable file: the commit is all or none
+        where = printable(str(err.filename or args.file))
+        message = (
+            f"tracker: import failed on {where}: {err.strerror or err}; {directory} is unchanged"
+        )
+        raise DatasetsError(EXIT_USAGE, [message]) from None
+    deserve(args, EXIT_OK)
     for line in result.summary():
-        print(line)
+        say(line)
     return EXIT_OK
