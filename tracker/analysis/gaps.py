@@ -112,17 +112,16 @@ def _points(keys: pd.DataFrame, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     return judged, mirror
 
 
-def target_series(data: Datasets, gaps: pd.DataFrame, as_of, judged_by=None) -> pd.DataFrame:
+def target_series(data: Datasets, gaps: pd.DataFrame, as_of) -> pd.DataFrame:
     """The annual series behind each row of a gap table, for charts and tables.
 
     Parameters
     ----------
     data : Datasets
     gaps : pandas.DataFrame
-        Rows of :func:`compute_gaps`.
+        Rows of :func:`compute_gaps`; each is drawn on the series it was judged on
+        (its ``judged_by`` column), so a what-if judged on the partner stays so.
     as_of : datetime.date or str
-    judged_by : str, optional
-        As for :func:`compute_gaps`.
 
     Returns
     -------
@@ -142,7 +141,7 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of, judged_by=None) -> 
     [{'year': 2023, 'value_usd_mn': 1130.0, 'file': 'observations.csv'},
      {'year': 2024, 'value_usd_mn': 1200.0, 'file': 'observations.csv'}]
     """
-    keys = series_keys(gaps, judged_by)
+    keys = series_keys(gaps)
     _, series = _selected_series(data, keys, as_of)
     judged, mirror = _points(keys, series)
     columns = ["target_id", "role", "reporter", "year", "value_usd_mn", "is_derived"]

@@ -53,7 +53,7 @@ def target_view(
         root = chain_of(target_id, supersedes)[-1]
         target_id = gaps.loc[gaps["chain_root"] == root, "target_id"].iloc[0]
     row = newest.loc[target_id]
-    series = target_series(data, gaps[gaps["target_id"] == target_id], as_of, judged_by)
+    series = target_series(data, gaps[gaps["target_id"] == target_id], as_of)
     return row, series
 
 
