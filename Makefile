@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test test-update validate lint mutation clean
+.PHONY: report data test test-update validate lint mutation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required, found " + sys.version.split()[0])'
@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml
 # This month's report from the shipped datasets, into reports/YYYY-MM/.
 report: $(STAMP)
 	$(BIN)/tracker report --month $$(date +%Y-%m)
+
+# Rebuild the shipped official series (the panels, the exchange rates and their sources)
+# from the raw files listed in datasets/raw/MANIFEST.csv: the same bytes as committed.
+data: $(STAMP)
+	$(BIN)/python -m tracker.importers.rebuild datasets
 
 validate: $(STAMP)
 	$(BIN)/tracker validate

@@ -24,37 +24,50 @@ def _row(gaps, target_id):
     return rows.iloc[0]
 
 
+#: Kazakhstan-Tajikistan turnover in the BNS releases, thousand US dollars as printed (to
+#: 0.1 thousand; the files hold more digits), in USD millions.
+PRINTED = {"abs": 1e-4}
+BNS_TJK_2020, BNS_TJK_2021, BNS_TJK_2023 = 791_428.5 / 1e3, 1_163_781.9 / 1e3, 1_129_966.5 / 1e3
+
+
 def test_kazakhstan_tajikistan_as_of_march_2025(shipped):
+    """Judged on the BNS series, with 2024 from the news as a preliminary year."""
     row = _row(compute_gaps(shipped, date(2025, 3, 1)), "kaz-tjk-2bn-2025")
     assert (row.baseline_year, row.baseline_usd_mn) == (2024, 1200.0)
+    assert row.is_baseline_preliminary  # no release covers 2024 yet: the news figure
     assert row.deadline_year == 2027
     assert not row.is_deadline_assumed
     assert row.deadline_stated_in == "kaz-tjk-2bn-2027"
     assert row.growth_req_pct == pytest.approx(100 * ((2000 / 1200) ** (1 / 3) - 1))
     assert row.growth_req_pct == pytest.approx(18.56, abs=0.05)
-    # 2021 was also $1.2 billion: three years of no net growth.
+    # The window starts at the BNS figure for 2021, not the news' "$1.2 billion".
     assert row.history_start_year == 2021
-    assert row.growth_hist_pct == pytest.approx(0.0)
-    assert row.status == "reversing"
+    assert row.history_start_usd_mn == pytest.approx(BNS_TJK_2021, **PRINTED)
+    g_hist = (1200 / BNS_TJK_2021) ** (1 / 3) - 1
+    assert row.growth_hist_pct == pytest.approx(100 * g_hist, rel=1e-5)
+    assert row.status == "off_track"  # 1.03 / 18.56 = 0.06, below 0.6
     assert row.share_achieved == pytest.approx(1200 / 2000)
 
 
 def test_before_the_2024_figure_was_published_baseline_falls_back(shipped):
     gaps = compute_gaps(shipped, date(2025, 1, 15))
     row = _row(gaps, "kaz-tjk-2bn-2027")  # the February 2025 restatement is not known yet
-    # 2023: $1.13 billion (August 2024) is newer than $1.1 billion (July 2024).
-    assert (row.baseline_year, row.baseline_usd_mn) == (2023, 1130.0)
+    # 2023: the BNS release (25 July 2024) beats the newer news figure of $1.13 billion.
+    assert row.baseline_year == 2023
+    assert row.baseline_usd_mn == pytest.approx(BNS_TJK_2023, **PRINTED)
+    assert not row.is_baseline_preliminary
     assert row.history_start_year == 2020
-    g_hist = (1130 / 791) ** (1 / 3) - 1
-    g_req = (2000 / 1130) ** (1 / 4) - 1
+    g_hist = (BNS_TJK_2023 / BNS_TJK_2020) ** (1 / 3) - 1
+    g_req = (2000 / BNS_TJK_2023) ** (1 / 4) - 1
     assert row.growth_hist_pct == pytest.approx(100 * g_hist)
     assert row.growth_req_pct == pytest.approx(100 * g_req)
     assert row.gap_pp == pytest.approx(100 * (g_req - g_hist))
     assert row.progress_ratio == pytest.approx(g_hist / g_req)
-    assert row.status == "needs_acceleration"  # 0.82 is between 0.6 and 0.95
-    assert row.projected_usd_mn == pytest.approx(1130 * (1 + g_hist) ** 4)
-    assert row.shortfall_usd_mn == pytest.approx(2000 - 1130 * (1 + g_hist) ** 4)
-    assert row.year_reached == pytest.approx(2023 + math.log(2000 / 1130) / math.log(1 + g_hist))
+    assert row.status == "needs_acceleration"  # 12.6 / 15.3 = 0.82, between 0.6 and 0.95
+    assert row.projected_usd_mn == pytest.approx(BNS_TJK_2023 * (1 + g_hist) ** 4)
+    assert row.shortfall_usd_mn == pytest.approx(2000 - BNS_TJK_2023 * (1 + g_hist) ** 4)
+    reached = 2023 + math.log(2000 / BNS_TJK_2023) / math.log(1 + g_hist)
+    assert row.year_reached == pytest.approx(reached)
 
 
 def test_pakistan_within_the_next_year(shipped):

@@ -57,6 +57,17 @@ def test_reported_and_mirror_series_equal_the_data(charted):
     assert list(mirror.get_xdata()) == [2023] and list(mirror.get_ydata()) == [700]
 
 
+def test_preliminary_years_are_hollow_markers(charted):
+    """The builders' figures all come from news: every year is drawn hollow, once in the
+    legend."""
+    _, axes = _chart(charted, "t1")
+    hollow = _line(axes, "preliminary")
+    assert list(hollow.get_xdata()) == [2021, 2022, 2023]
+    assert hollow.get_markerfacecolor() == "white" and hollow.get_linestyle() == "None"
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert legend.count("preliminary: a reported figure, no release yet") == 1
+
+
 def test_target_marker_sits_at_deadline_and_value(charted):
     _, axes = _chart(charted, "t1")
     marker = _line(axes, LABELS["target"])

@@ -248,6 +248,7 @@ def test_answer_on_ten_percent_growth(ten_percent):
         "is_deadline_assumed": False,
         "baseline_year": 2023,
         "baseline_usd_mn": 1331.0,
+        "baseline_kind": "preliminary",  # the builders' source is a news article
         "growth_hist_pct": pytest.approx(10.0),
         "growth_needed_pct": pytest.approx(needed),
         "scenarios": [
@@ -314,10 +315,11 @@ def test_answer_without_a_baseline_says_why(ten_percent):
     """A pair without figures: nothing to project."""
     result = answer(ten_percent, "p1", AS_OF)
     assert result["baseline_usd_mn"] is None and result["scenarios"] == []
+    assert result["baseline_kind"] is None
     assert result["reason"] == "no full-year value in KAZ's series: nothing to project"
     assert set(result) == {
         "target_id", "asked_for", "as_of", "status", "judged_by", "target_usd_mn",
-        "deadline_year", "is_deadline_assumed", "baseline_year", "baseline_usd_mn",
+        "deadline_year", "is_deadline_assumed", "baseline_year", "baseline_usd_mn", "baseline_kind",
         "growth_hist_pct", "growth_needed_pct", "scenarios", "probability", "reason",
     }  # fmt: skip
 
@@ -337,6 +339,7 @@ def _rows(*rows: tuple) -> pd.DataFrame:
         qualifier="",
         file="observations.csv",
         source_id="s",
+        is_official=False,
         published_on=pd.to_datetime(frame["published_on"]),
         span_start=[start for start, _ in spans],
         span_end=[end for _, end in spans],
@@ -357,6 +360,27 @@ def test_current_vintage_counts_the_values_it_replaces():
     current = current_vintage(obs, "2025-12-31").set_index("span")
     assert current.loc["2024", ["value_usd_mn", "revisions"]].tolist() == [1200.0, 2]
     assert current.loc["2023", ["value_usd_mn", "revisions"]].tolist() == [1000.0, 0]
+
+
+def test_an_official_figure_beats_newer_news():
+    """A release published before a news figure for the same year is still current; the
+    news figure counts as a revision it replaces, and a later release beats the earlier."""
+    obs = _rows(
+        ("2023", 1129.9665, "2024-07-25", 2),
+        ("2023", 1130.0, "2024-08-01", 3),
+        ("2023", 1200.0, "2025-01-01", 4),
+        ("2022", 1384.8604, "2023-07-28", 5),
+        ("2022", 1385.0, "2024-07-25", 6),
+    )
+    obs["is_official"] = [True, False, False, True, True]
+    current = current_vintage(obs, "2025-12-31").set_index("span")
+    assert current.loc["2023", ["value_usd_mn", "revisions"]].tolist() == [1129.9665, 2]
+    assert current.loc["2022", "value_usd_mn"] == 1385.0
+    # Before the release, the news figure is current.
+    early = current_vintage(obs[obs["span"] == "2023"], "2024-07-24")
+    assert early["value_usd_mn"].tolist() == []
+    news_only = current_vintage(obs[obs["line"].isin([3, 4])], "2025-12-31")
+    assert news_only["value_usd_mn"].tolist() == [1200.0]
 
 
 def test_annual_series_marks_derived_years_and_numbers_rows():
@@ -754,3 +778,38 @@ def test_audit_as_of_a_date_reads_only_what_was_published():
     rows = [observation(2020, 100.0, "2021-02-01"), observation(2021, 500.0, "2022-02-01")]
     assert _audit(rows, "2021-06-01").empty
     assert len(_audit(rows, "2022-06-01")) == 2
+
+
+def test_an_imported_release_is_checked_against_the_news_only(tmp_path):
+    """Rows of an imported release carry no figure as written: their own sums and jumps
+    are the office's business and two releases differing is a revision. A news figure
+    that the release contradicts is the finding."""
+    releases = "r1,Release 2024,Office,2025-07-01,,statistics_release,,,\n"
+    releases += "r2,Release 2025,Office,2026-07-01,,statistics_release,,,\n"
+    directory = write_dataset(tmp_path, sources=SOURCES + releases)
+    panel = pd.DataFrame(
+        {
+            "reporter": "KAZ",
+            "partner": "TJK",
+            "flow": ["total", "exports", "imports", "total", "total", "total"],
+            "span": ["2024", "2024", "2024", "2022", "2023", "2023"],
+            # 1000 + 300 != 1200.5 (a rounding in the release); 2022 is a tenth of 2023;
+            # 2023 revised by the next release.
+            "value": [1200.5, 1000.0, 300.0, 100.0, 1000.0, 1000.2],
+            "source_id": ["r1", "r1", "r1", "r1", "r1", "r2"],
+        }
+    ).assign(currency="USD", scale="million")
+    panel.to_parquet(directory / "office.parquet", index=False)
+    found = audit(load_datasets(directory))
+    from_panel_only = found[~found["rows"].str.contains("observations.csv")]
+    assert from_panel_only.empty, from_panel_only["message"].tolist()
+    # The news rows of the fixture against the release: 2024 total "$1.2 billion" holds
+    # 1,200.5 within its rounding (+/- 50); 2023 "$1.13 billion" (1,125 to 1,135) does not
+    # hold 1,000 or 1,000.2; 2024 exports of 300,000 million tenge are not 1,000.
+    against = found[found["check"] == "sources_disagree"]
+    assert sorted(zip(against["flow"], against["span"], strict=True)) == [
+        ("exports", "2024"),
+        ("total", "2023"),
+        ("total", "2023"),
+    ]
+    assert against["message"].str.endswith("the official figure is current").all()

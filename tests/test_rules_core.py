@@ -87,7 +87,8 @@ def test_format_usd_mn(value_mn, compact, shown):
     ("value", "half_width", "qualifier", "low", "high"),
     [
         (1200.0, 50.0, "", 1150.0, 1250.0),  # "$1.2 billion": +/- half the last digit
-        (1200.0, float("nan"), "", 1200.0, 1200.0),  # no precision recorded: exact
+        # No precision recorded: exact, up to the floating-point slack of 1e-9.
+        (1200.0, float("nan"), "", 1200.0 - 1200e-9, 1200.0 + 1200e-9),
         (1000.0, 0.0, "about", 950.0, 1050.0),  # "about": at least +/- 5%
         (1000.0, 80.0, "around", 920.0, 1080.0),  # ... or the printed precision if wider
         (1000.0, 10.0, "over", 990.0, np.inf),  # a lower bound: no upper end
@@ -110,7 +111,7 @@ def test_value_range_works_row_by_row_on_columns():
     )
     low, high = value_range(rows["value"], rows["half"].astype(object), rows["qualifier"])
     assert low.to_dict() == {7: 1000 - 0.05 * 1000, 3: 0.0}
-    assert high.to_dict() == {7: 1000 + 0.05 * 1000, 3: 200.0}
+    assert high.to_dict() == {7: 1000 + 0.05 * 1000, 3: 200.0 + 200e-9}
     assert (low.dtype, high.dtype) == (np.float64, np.float64)
 
 

@@ -26,7 +26,8 @@ def data():
 
 
 def _digest(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.iterdir()}
+    files = sorted(path for path in directory.rglob("*") if path.is_file())
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).digest() for p in files}
 
 
 def _tracker(*args: str) -> subprocess.CompletedProcess:

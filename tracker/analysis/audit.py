@@ -127,26 +127,36 @@ def _growth_claims(obs: pd.DataFrame) -> list[dict]:
     return findings
 
 
+def _cited(value: float, figure: str, source_id: str) -> str:
+    """A value with its figure as written (a release's rows have none) and its source."""
+    return f"{value:g} ({figure or 'as released'}, {source_id})"
+
+
 def _source_disagreements(obs: pd.DataFrame) -> list[dict]:
-    """Two sources giving the same figure differently beyond both figures' rounding."""
+    """Two sources giving the same figure differently beyond both figures' rounding.
+
+    A reported figure against a release is the check of news against official statistics;
+    two releases differing is a revision, the revision history, not a finding.
+    """
     levels = _with_bounds(obs[obs["value"].notna()])
     pairs = levels.merge(levels, on=OBSERVATION_KEY, suffixes=("", "_b"))
     first = (pairs["file"] < pairs["file_b"]) | (
         (pairs["file"] == pairs["file_b"]) & (pairs["line"] < pairs["line_b"])
     )
-    pairs = pairs[first]
+    pairs = pairs[first & ~(pairs["is_official"] & pairs["is_official_b"])]
     apart = (pairs["high"] < pairs["low_b"]) | (pairs["high_b"] < pairs["low"])
     findings = []
     for _, row in pairs[apart].iterrows():
-        same_day = row["published_on"] == row["published_on_b"]
         verdict = (
-            "published the same day, so neither is taken as a revision"
-            if same_day
+            "the official figure is current"
+            if row["is_official"] != row["is_official_b"]
+            else "published the same day, so neither is taken as a revision"
+            if row["published_on"] == row["published_on_b"]
             else "the newer publication is taken as the current value"
         )
         message = (
-            f"{row['value_usd_mn']:g} ({row['figure_as_written']}, {row['source_id']}) and "
-            f"{row['value_usd_mn_b']:g} ({row['figure_as_written_b']}, {row['source_id_b']}) "
+            f"{_cited(row['value_usd_mn'], row['figure_as_written'], row['source_id'])} and "
+            f"{_cited(row['value_usd_mn_b'], row['figure_as_written_b'], row['source_id_b'])} "
             f"differ beyond rounding; {verdict}"
         )
         sources = f"{row['source_id']}; {row['source_id_b']}"
@@ -163,7 +173,8 @@ def _source_disagreements(obs: pd.DataFrame) -> list[dict]:
 
 
 def _flows_add_up(current: pd.DataFrame) -> list[dict]:
-    """Exports plus imports must equal the total for the same reporter and span."""
+    """Exports plus imports must equal the total for the same reporter and span, where
+    one of the three was typed from a document (it has a figure as written)."""
     levels = _with_bounds(current)
     wide = {flow: levels[levels["flow"] == flow].drop(columns="flow") for flow in FLOWS}
     on = ["reporter", "partner", "span"]
@@ -174,7 +185,14 @@ def _flows_add_up(current: pd.DataFrame) -> list[dict]:
     )
     low = joined["low_x"] + joined["low_m"]
     high = joined["high_x"] + joined["high_m"]
-    apart = (high < joined["low"]) | (low > joined["high"])
+    # An imported table's total may differ from the sum of its rounded parts, as statistics
+    # offices warn, and its rounding is not recorded: only figures typed as written count.
+    typed = (
+        joined[["figure_as_written", "figure_as_written_x", "figure_as_written_m"]]
+        .ne("")
+        .any(axis=1)
+    )
+    apart = ((high < joined["low"]) | (low > joined["high"])) & typed
     findings = []
     for index, row in joined[apart].iterrows():
         total = row["value_usd_mn_x"] + row["value_usd_mn_m"]
@@ -226,8 +244,10 @@ def _mirrors(current: pd.DataFrame) -> list[dict]:
 
 
 def _jumps(current: pd.DataFrame) -> list[dict]:
-    """A full year JUMP_FACTOR times above or below every neighbouring year reported."""
-    series = annual_series(current).dropna(subset=["line"])
+    """A typed full year JUMP_FACTOR times above or below every neighbouring year."""
+    series = annual_series(current).dropna(subset=["line"]).astype({"line": int})
+    typed = current.loc[current["figure_as_written"] != "", ["file", "line"]].assign(_typed=True)
+    series = series.merge(typed, on=["file", "line"], how="left")
     grouped = series.groupby(_KEY, observed=True)
     ratios = pd.DataFrame(
         {
@@ -238,7 +258,9 @@ def _jumps(current: pd.DataFrame) -> list[dict]:
     up = (ratios >= JUMP_FACTOR) | ratios.isna()
     down = (ratios <= 1 / JUMP_FACTOR) | ratios.isna()
     has_neighbour = ratios.notna().any(axis=1)
-    flagged = has_neighbour & (up.all(axis=1) | down.all(axis=1))
+    # A unit slip is a typing error: imported tables come with their unit, checked on
+    # import, and small partners' trade does jump fivefold.
+    flagged = has_neighbour & (up.all(axis=1) | down.all(axis=1)) & series["_typed"].notna()
     findings = []
     for index, row in series[flagged].iterrows():
         shown = [

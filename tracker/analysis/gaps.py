@@ -127,7 +127,8 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``target_id``, ``role`` (``judged`` or ``mirror``), ``reporter``,
-        ``year``, ``value_usd_mn``, ``is_derived``, and the ``file``, ``line`` and
+        ``year``, ``value_usd_mn``, ``is_derived``, ``is_official`` (False: a preliminary
+        figure from the news), and the ``file``, ``line`` and
         ``source_id`` of the observation used (empty for a derived year); sorted.
 
     Examples
@@ -137,14 +138,15 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of) -> pd.DataFrame:
     >>> gaps = compute_gaps(data, "2025-03-01")
     >>> tjk = gaps[gaps["chain_root"] == "kaz-tjk-2bn-2018"]
     >>> series = target_series(data, tjk, "2025-03-01")
-    >>> series[series["year"] >= 2023][["year", "value_usd_mn", "file"]].to_dict("records")
-    [{'year': 2023, 'value_usd_mn': 1130.0, 'file': 'observations.csv'},
-     {'year': 2024, 'value_usd_mn': 1200.0, 'file': 'observations.csv'}]
+    >>> series[series["year"] >= 2023][["year", "file", "is_official"]].to_dict("records")
+    [{'year': 2023, 'file': 'kaz_bns.parquet', 'is_official': True},
+     {'year': 2024, 'file': 'observations.csv', 'is_official': False}]
     """
     keys = series_keys(gaps)
     _, series = _selected_series(data, keys, as_of)
     judged, mirror = _points(keys, series)
     columns = ["target_id", "role", "reporter", "year", "value_usd_mn", "is_derived"]
+    columns += ["is_official"]
     columns += ["file", "line", "source_id"]
     both = pd.concat(
         [judged.assign(role="judged")[columns], mirror.assign(role="mirror")[columns]],
@@ -156,8 +158,10 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of) -> pd.DataFrame:
 def _baseline(points: pd.DataFrame, window: int) -> pd.DataFrame:
     """Baseline and window-start year and value per target, from its series points."""
     last = points.sort_values("year").drop_duplicates("target_id", keep="last")
-    base = last.set_index("target_id")[["year", "value_usd_mn", "is_derived"]]
-    base.columns = ["baseline_year", "baseline_usd_mn", "is_baseline_derived"]
+    base = last.set_index("target_id")[["year", "value_usd_mn", "is_derived", "is_official"]]
+    base.columns = ["baseline_year", "baseline_usd_mn", "is_baseline_derived", "is_official"]
+    # No official release covers the baseline year yet: the news figure is preliminary.
+    base["is_baseline_preliminary"] = ~base.pop("is_official").astype(bool)
     base["annual_points"] = points.groupby("target_id").size()
 
     earlier = points.merge(base["baseline_year"], left_on="target_id", right_index=True)
@@ -245,6 +249,7 @@ def compute_gaps(
     out = out.join(_baseline(points, params.window_years), on="target_id")
     out["annual_points"] = out["annual_points"].fillna(0).astype(int)
     out["is_baseline_derived"] = out["is_baseline_derived"].fillna(False).astype(bool)
+    out["is_baseline_preliminary"] = out["is_baseline_preliminary"].fillna(False).astype(bool)
     for column in ("baseline_year", "history_start_year"):
         out[column] = out[column].astype("Int64")
 

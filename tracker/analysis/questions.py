@@ -14,6 +14,7 @@ from tracker.analysis.whatif import growth_needed, meet_probability, sensitivity
 from tracker.core.chains import chain_of
 from tracker.core.params import GapParams
 from tracker.core.periods import to_date
+from tracker.core.vocabulary import OFFICIAL, PRELIMINARY
 from tracker.loading.datasets import Datasets
 
 __all__ = ["answer", "target_view"]
@@ -114,6 +115,7 @@ def answer(
         "is_deadline_assumed": bool(row["is_deadline_assumed"]) and deadline is None,
         "baseline_year": None,
         "baseline_usd_mn": None,
+        "baseline_kind": None,
         "growth_hist_pct": None,
         "growth_needed_pct": None,
         "scenarios": [],
@@ -127,6 +129,7 @@ def answer(
     result |= {
         "baseline_year": int(row["baseline_year"]),
         "baseline_usd_mn": float(row["baseline_usd_mn"]),
+        "baseline_kind": PRELIMINARY if row["is_baseline_preliminary"] else OFFICIAL,
         "growth_hist_pct": historical,
         "growth_needed_pct": 100 * float(growth_needed(row, deadline_year)) if ahead else None,
     }

@@ -14,6 +14,7 @@ import pandas as pd
 from tracker.core.coding import factorize
 from tracker.core.figures import is_point
 from tracker.core.periods import MONTHS_IN_YEAR, is_year_to_date, to_date, year_earlier
+from tracker.core.vintages import current_rows
 from tracker.core.vocabulary import MIRROR_FLOW, OBSERVATION_KEY, SERIES_KEY
 from tracker.loading.datasets import Datasets
 
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 #: Columns of the annual series.
-_ANNUAL = [*SERIES_KEY, "year", "value_usd_mn", "file", "line", "source_id"]
+_ANNUAL = [*SERIES_KEY, "year", "value_usd_mn", "is_official", "file", "line", "source_id"]
 
 
 def published_by(frame: pd.DataFrame, as_of) -> pd.Series:
@@ -86,7 +87,7 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
     >>> keys = pd.DataFrame({"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["total"]})
     >>> obs = observations(data, keys)
     >>> sorted(set(obs["file"])), obs["value_usd_mn"].notna().all()
-    (['observations.csv'], np.True_)
+    (['kaz_bns.parquet', 'observations.csv'], np.True_)
     """
     if keys is None:
         return data.observations
@@ -97,15 +98,18 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
 def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     """The value current as of a date for every reporter, partner, flow and span.
 
-    Only rows published by ``as_of`` count. Of several, the newest point figure is current
-    (a tie goes to the row further down its file, the later entry); a bound ("over",
-    "less than") is used only where no point figure exists, since it is not a level.
+    Only rows published by ``as_of`` count. Of several, an official figure beats a
+    reported one; then the newest point figure is current (a tie goes to the row further
+    down its file, the later entry); a bound ("over", "less than") is used only where no
+    point figure of its kind exists, since it is not a level
+    (:func:`tracker.core.vintages.current_rows`).
     ``revisions`` counts the older values it replaces.
 
     Examples
     --------
     >>> obs = pd.DataFrame({"reporter": "KAZ", "partner": "TJK", "flow": "total",
     ...     "span": "2024", "value": [1.1, 1.2, 1.5], "qualifier": ["", "", "over"],
+    ...     "is_official": False,
     ...     "published_on": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-03-10"]),
     ...     "file": "observations.csv", "line": [2, 3, 4], "value_usd_mn": [1100, 1200, 1500]})
     >>> current_vintage(obs, "2025-12-31")[["value_usd_mn", "revisions"]].to_dict("records")
@@ -113,8 +117,8 @@ def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     """
     known = obs[published_by(obs, as_of) & obs["value"].notna()]
     known = known.assign(_is_point=is_point(known["qualifier"]))
-    ordered = known.sort_values(["_is_point", "published_on", "file", "line"], kind="stable")
-    current = ordered.drop_duplicates(OBSERVATION_KEY, keep="last").drop(columns="_is_point")
+    current, ordered = current_rows(known, OBSERVATION_KEY, ("_is_point",))
+    current = current.drop(columns="_is_point")
     revisions = ordered.groupby(OBSERVATION_KEY, observed=True).size().rename("revisions") - 1
     return current.merge(revisions.reset_index(), on=OBSERVATION_KEY, how="left")
 
@@ -122,8 +126,8 @@ def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
 def annual_series(current: pd.DataFrame) -> pd.DataFrame:
     """Full-year values by reporter, partner, flow and year.
 
-    A year reported only as twelve monthly values is summed and flagged ``is_derived``;
-    part-year spans never enter the series.
+    A year reported only as twelve monthly values is summed and flagged ``is_derived``
+    (official when every month is); part-year spans never enter the series.
 
     Examples
     --------
@@ -132,7 +136,7 @@ def annual_series(current: pd.DataFrame) -> pd.DataFrame:
     >>> current = pd.DataFrame([{"reporter": "KAZ", "partner": "TJK", "flow": "total",
     ...     "span": span, "span_start": parse_span(span)[0], "span_end": parse_span(span)[1],
     ...     "is_full_year": span == "2023", "year": int(span[:4]), "value_usd_mn": value,
-    ...     "file": "observations.csv", "line": n + 2, "source_id": "s"}
+    ...     "is_official": False, "file": "observations.csv", "line": n + 2, "source_id": "s"}
     ...     for n, (span, value) in enumerate(rows)])
     >>> annual_series(current)[["year", "value_usd_mn", "is_derived"]].to_dict("records")
     [{'year': 2023, 'value_usd_mn': 900.0, 'is_derived': False},
@@ -141,11 +145,15 @@ def annual_series(current: pd.DataFrame) -> pd.DataFrame:
     reported = current.loc[current["is_full_year"], _ANNUAL].assign(is_derived=False)
     single = current[current["span_start"] == current["span_end"]]
     monthly = single.groupby([*SERIES_KEY, "year"], observed=True).agg(
-        value_usd_mn=("value_usd_mn", "sum"), months=("value_usd_mn", "size")
+        value_usd_mn=("value_usd_mn", "sum"),
+        months=("value_usd_mn", "size"),
+        is_official=("is_official", "all"),  # official only when every month is
     )
     monthly = monthly[monthly["months"] == MONTHS_IN_YEAR].reset_index()
     monthly = monthly.merge(reported[[*SERIES_KEY, "year"]], how="left", indicator=True)
-    derived = monthly.loc[monthly["_merge"] == "left_only", [*SERIES_KEY, "year", "value_usd_mn"]]
+    derived = monthly.loc[
+        monthly["_merge"] == "left_only", [*SERIES_KEY, "year", "value_usd_mn", "is_official"]
+    ]
     derived = derived.assign(file="", line=pd.NA, source_id="", is_derived=True)
     series = pd.concat([reported, derived], ignore_index=True) if len(derived) else reported
     return series.sort_values([*SERIES_KEY, "year"], ignore_index=True)

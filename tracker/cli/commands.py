@@ -109,6 +109,7 @@ _TEXT_COLUMNS = [
     "deadline_year",
     "baseline_year",
     "baseline_usd_mn",
+    "is_baseline_preliminary",
     "growth_hist_pct",
     "growth_req_pct",
     "gap_pp",
@@ -312,7 +313,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(
         f"  baseline {answer['baseline_usd_mn']:,.1f} USD mn in {answer['baseline_year']}"
-        f" ({answer['judged_by']}'s statistics)"
+        f" ({answer['judged_by']}'s statistics, {answer['baseline_kind']})"
     )
     if answer["growth_hist_pct"] is not None:
         print(f"  historical growth {answer['growth_hist_pct']:+.2f}% a year")
@@ -356,7 +357,14 @@ def run_import(args: argparse.Namespace) -> int:
         raise DatasetsError(EXIT_USAGE, [f"tracker: spec not found: {spec}"])
     try:
         result = import_file(
-            args.kind, args.file, directory, getattr(args, "released", None), spec, args.dry_run
+            args.kind,
+            args.file,
+            directory,
+            getattr(args, "released", None),
+            spec,
+            args.dry_run,
+            getattr(args, "flow", None),
+            args.note,
         )
     except DataInvalid as invalid:
         for failure in invalid.failures:

@@ -15,13 +15,18 @@ from tracker.cli.commands import (
     run_validate,
     run_whatif,
 )
+from tracker.core.periods import DateError, parse_dated
 from tracker.core.text import printable
+from tracker.core.vocabulary import FLOWS
+from tracker.importers import KINDS
 from tracker.validation.cells import YEAR_RANGE
 
 __all__ = ["build_parser"]
 
 #: numpy's generators take seeds of up to 128 bits; a seed is a label, 32 bits are plenty.
 _MAX_SEED = 2**32 - 1
+#: A note on an imported source: a sentence or two, in one CSV cell.
+_MAX_NOTE_CHARS = 1_000
 #: A fall of 100% leaves no trade: growth must stay above it.
 _MIN_GROWTH_PCT = -100.0
 
@@ -33,6 +38,29 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {printable(text)!r}") from None
     _year(str(day.year))
     return day
+
+
+def _released(text: str) -> str:
+    """A release date to the day, month or year, as it will be recorded."""
+    try:
+        first, _ = parse_dated(text)
+    except DateError:
+        raise argparse.ArgumentTypeError(
+            f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {printable(text)!r}"
+        ) from None
+    _year(str(first.year))
+    if first > date.today():
+        raise argparse.ArgumentTypeError(f"after today: {printable(text)!r}")
+    return text.strip()
+
+
+def _note(text: str) -> str:
+    """A note for sources.csv: one line of at most :data:`_MAX_NOTE_CHARS` characters."""
+    if len(text) > _MAX_NOTE_CHARS or not text.isprintable():
+        raise argparse.ArgumentTypeError(
+            f"a note is one line of printable text of at most {_MAX_NOTE_CHARS} characters"
+        )
+    return text
 
 
 def _integer(text: str, low: int, high: int | None = None) -> int:
@@ -166,12 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     importing = commands.add_parser("import", help="merge an official statistics file")
     kinds = importing.add_subparsers(dest="kind", required=True, metavar="KIND")
-    for kind, text in (
-        ("imf", "IMF IMTS/DOTS: SDMX-CSV 1.0 or 2.0, or the bulk layout"),
-        ("comtrade", "UN Comtrade API v1 CSV, commodity code TOTAL"),
-        ("table", "a national statistics table described by --spec"),
-    ):
-        sub = kinds.add_parser(kind, help=text)
+    for kind, about in KINDS.items():
+        sub = kinds.add_parser(kind, help=about.summary)
         _add_datasets(sub)
         sub.add_argument("file", type=Path, metavar="FILE")
         if kind == "table":
@@ -179,11 +203,25 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument(
                 "--released",
-                type=_as_of,
-                default=date.today(),
+                type=_released,
                 metavar="DATE",
-                help="release (or download) date of the file (default: today)",
+                help="release date of the file, to the day, month or year (default: the date "
+                "the file prints; for a database download, today)",
             )
+        if kind == "stat-uz":
+            sub.add_argument(
+                "--flow",
+                required=True,
+                choices=[flow for flow in FLOWS if flow != "total"],
+                help="the flow the file holds (its layout does not say)",
+            )
+        sub.add_argument(
+            "--note",
+            type=_note,
+            default="",
+            metavar="TEXT",
+            help="how the release date was established, or anything a reader should know",
+        )
         sub.add_argument(
             "--dry-run",
             action="store_true",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tracker.core.params import ABOUT_SHARE
+from tracker.core.params import ABOUT_SHARE, ARITHMETIC_SLACK
 
 __all__ = [
     "APPROXIMATE",
@@ -133,7 +133,8 @@ def value_range(value, half_width, qualifier):
 
     The printed precision gives ``value +/- half_width``; "about" widens it to at least
     :data:`~tracker.core.params.ABOUT_SHARE` of the value; "nearly" and upper bounds
-    ("less than") leave the low end open, lower bounds ("over") the high end.
+    ("less than") leave the low end open, lower bounds ("over") the high end. No range is
+    narrower than :data:`~tracker.core.params.ARITHMETIC_SLACK` of the value on each side.
     Works element-wise on pandas Series.
 
     Examples
@@ -142,14 +143,17 @@ def value_range(value, half_width, qualifier):
     (1150.0, 1250.0)
     >>> value_range(1000.0, 0.0, "about")
     (950.0, 1050.0)
-    >>> value_range(1000.0, 0.0, "over")
-    (1000.0, inf)
+    >>> value_range(1000.0, 10.0, "over")
+    (990.0, inf)
+    >>> value_range(1000.0, 0.0, "")  # a release's figure with every digit
+    (999.999999, 1000.000001)
     """
     scalar = isinstance(qualifier, str)
     if scalar:
         value, half_width, qualifier = [value], [half_width], pd.Series([qualifier])
     value = pd.Series(value, index=qualifier.index, dtype=float)
     half = pd.Series(half_width, index=qualifier.index, dtype=float).fillna(0.0)
+    half = np.maximum(half, ARITHMETIC_SLACK * value.abs())
     about = qualifier.isin(APPROXIMATE)
     half = half.where(~about, np.maximum(half, ABOUT_SHARE * value))
     low = (value - half).where(~qualifier.isin(UPPER_BOUNDS + JUST_BELOW), 0.0)

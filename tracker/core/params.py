@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ABOUT_SHARE",
+    "ARITHMETIC_SLACK",
     "HORIZONS_YEARS",
     "JUMP_FACTOR",
     "MAX_SIMULATED_VALUES",
@@ -30,6 +31,10 @@ MIRROR_TOLERANCE = 0.25
 JUMP_FACTOR = 5.0
 #: "About" a figure widens its precision to at least this share of the value.
 ABOUT_SHARE = 0.05
+#: Every range is at least this share of its value wide on each side: figures released
+#: with all their digits (no rounding to widen them) still carry the floating-point error
+#: of unit conversion and sums, about 1e-15 of the value.
+ARITHMETIC_SLACK = 1e-9
 #: Simulated values (paths x years) one probability may hold: 20 million floats are
 #: 160 MB, and the draws, paths and their sums stay under a gigabyte.
 MAX_SIMULATED_VALUES = 20_000_000

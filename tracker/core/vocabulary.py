@@ -13,7 +13,10 @@ __all__ = [
     "FLOWS",
     "MIRROR_FLOW",
     "OBSERVATION_KEY",
+    "OFFICIAL",
+    "OFFICIAL_KINDS",
     "POTENTIAL",
+    "PRELIMINARY",
     "SERIES_KEY",
     "SOURCE_KINDS",
     "TARGET_KINDS",
@@ -32,6 +35,13 @@ FLOWS = ("total", "exports", "imports")
 #: imports from Kazakhstan.
 MIRROR_FLOW = {"total": "total", "exports": "imports", "imports": "exports"}
 SOURCE_KINDS = ("news", "official_statement", "statistics_release", "database_extract")
+#: Sources whose figures are official statistics: a statistics office's, customs service's
+#: or international organisation's release or database. Everything else (news, speeches,
+#: official statements quoting a figure) is *reported*.
+OFFICIAL_KINDS = ("statistics_release", "database_extract")
+#: How a figure is labelled wherever it is shown: an official one, or a reported one for a
+#: year no official release covers yet.
+OFFICIAL, PRELIMINARY = "official", "preliminary"
 #: ``target`` is a commitment and is judged; ``potential`` is an estimate, tracked only.
 TARGET_KINDS = ("target", "potential")
 #: The kind of an estimate ("export potential of $1.7 billion"): tracked, never judged.

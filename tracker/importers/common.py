@@ -8,10 +8,8 @@ result exactly as ``tracker validate`` would, and only then writes, atomically.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -21,16 +19,17 @@ import pyarrow.parquet as pq
 
 from tracker.core.coding import key_codes
 from tracker.core.failures import DataInvalid, Failure
-from tracker.core.text import printable
 from tracker.core.units import MAX_TRADE_USD_MN, USD_PER_MN, to_usd_mn
 from tracker.core.vocabulary import COUNTRIES, OBSERVATION_KEY, USD
-from tracker.loading.commit import append_row, commit, writer_lock
+from tracker.importers.sources import DATABASE_EXTRACT, file_digest, source_record
+from tracker.loading.commit import append_rows, commit, writer_lock
 from tracker.loading.files import parse_table, read_inside, read_table
 from tracker.validation.rules import publication_days, rate_keys
 from tracker.validation.run import schema_failures, validate_panel
 from tracker.validation.schemas import FILES, SCHEMAS
 
 __all__ = [
+    "DATABASE_EXTRACT",
     "MAX_BILATERAL_USD",
     "PANEL_COLUMNS",
     "PARSED_COLUMNS",
@@ -129,23 +128,6 @@ class ImportResult:
             f"skipped {count} row(s): {reason}" for reason, count in sorted(self.skipped.items())
         ]
         return lines
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, read in blocks.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.NamedTemporaryFile() as empty:
-    ...     file_digest(Path(empty.name))
-    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_magnitudes(rows: pd.DataFrame, file: str, column: str) -> list[Failure]:
@@ -273,6 +255,7 @@ def merge_import(
     Examples
     --------
     >>> import shutil
+    >>> from datetime import date
     >>> rows = pd.DataFrame([["KAZ", "TJK", "exports", "2023", 1e9, "", 2]], columns=PARSED_COLUMNS)
     >>> source = source_record("imf", Path("x.csv"), "0" * 64, "IMF", "IMTS", date(2025, 5, 1))
     >>> import tempfile
@@ -349,7 +332,7 @@ def _merge(
     if len(new_rows) and not dry_run:
         files = {panel_file: _panel_bytes(merged)}
         if not source_known:  # appended: every byte of the file as it was, plus one row
-            files[FILES["sources"]] = append_row(original, [record[c] for c in sources.columns])
+            files[FILES["sources"]] = append_rows(original, [[record[c] for c in sources.columns]])
         commit(datasets, files)
     return ImportResult(
         source["source_id"],
@@ -360,34 +343,3 @@ def _merge(
         parsed.skipped,
         dry_run,
     )
-
-
-def source_record(
-    kind: str,
-    path: Path,
-    digest: str,
-    publisher: str,
-    title: str,
-    released: date,
-    address: str = "",
-) -> dict:
-    """The sources.csv row of an imported file; its id follows from the file's content.
-
-    Examples
-    --------
-    >>> record = source_record("imf", Path("x.csv"), "0" * 64, "IMF", "IMTS", date(2025, 5, 1))
-    >>> record["source_id"], record["title"], record["published_date"]
-    ('imf-000000000000', 'IMTS (x.csv)', '2025-05-01')
-    """
-    return {
-        "source_id": f"{kind}-{digest[:12]}",
-        "title": f"{title} ({printable(path.name)})",
-        "publisher": publisher,
-        "published_date": released.isoformat(),
-        "address": address,
-        "kind": "database_extract",
-        "seed_file": "",
-        "sha256": digest,
-        "note": f"imported with `tracker import {kind}`",
-        "file": path.name,
-    }

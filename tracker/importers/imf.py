@@ -1,6 +1,6 @@
 """IMF International Trade in Goods by partner country (IMTS, successor of DOTS).
 
-Three layouts, told apart by their header:
+Four layouts, told apart by their header:
 
 - **SDMX-CSV 1.0**: first column ``DATAFLOW`` (e.g. ``IMF.STA:IMTS(1.0.0)``), then the
   dimensions, ``TIME_PERIOD``, ``OBS_VALUE`` and attributes.
@@ -9,24 +9,32 @@ Three layouts, told apart by their header:
   ``ACTION`` ``D`` rows are deletions and are not applied.
 - **Data-portal bulk (wide)**: ``COUNTRY.ID``, ``COUNTERPART_COUNTRY.ID``,
   ``INDICATOR.ID``, ``SCALE.ID``, ... and one column per period.
+- **Data-portal download (wide)**: ``DATASET,SERIES_CODE,OBS_MEASURE,COUNTRY.ID,...``, the
+  indicator inside ``SERIES_CODE``, no ``SCALE.ID`` (:mod:`tracker.importers.imf_portal`).
 
-IMTS keys are ``COUNTRY.INDICATOR.COUNTERPART_COUNTRY.FREQUENCY`` with ISO alpha-3 codes;
-the DOTS names ``REF_AREA``, ``COUNTERPART_AREA``, ``FREQ`` and its two-letter codes are
-read too. Indicators: ``XG_FOB_USD`` / ``TXG_FOB_USD`` exports (FOB), ``MG_CIF_USD`` /
-``TMG_CIF_USD`` imports (CIF); others are skipped with a count.
+A gzip-compressed file is read as its content (bounded against decompression bombs);
+SDMX-ML (XML) and SDMX-JSON are refused with one line.
+
+IMTS keys are ``COUNTRY.INDICATOR.COUNTERPART_COUNTRY.FREQUENCY`` with ISO alpha-3 codes
+(the IMF's ``KOS`` and ``WBG`` become ``XKX`` and ``PSE``); the DOTS names ``REF_AREA``,
+``COUNTERPART_AREA``, ``FREQ`` and its two-letter codes are read too. Indicators:
+``XG_FOB_USD`` / ``TXG_FOB_USD`` exports (FOB), ``MG_CIF_USD`` / ``TMG_CIF_USD`` imports
+(CIF); others are skipped with a count.
 
 Units. In SDMX-CSV from the IMF's SDMX API, ``OBS_VALUE`` is in US dollars (2024 Korean
 exports to China read 132,902,972,288); a ``SCALE`` column there describes how the portal
 displays the series and is **not** applied again. In the bulk layout, values are in units
-of 10 ** ``SCALE.ID`` (6: millions) and are multiplied out. Either way every converted
-value is checked against :data:`~tracker.importers.common.MAX_BILATERAL_USD`, so a scale
-applied twice fails the import instead of entering the data.
+of 10 ** ``SCALE.ID`` (6: millions) and are multiplied out; the portal download writes
+millions. Every converted value is checked against
+:data:`~tracker.importers.common.MAX_BILATERAL_USD`, so a scale applied twice fails the
+import instead of entering the data.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -34,11 +42,19 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pycountry
 
 from tracker.core.coding import map_values
 from tracker.core.failures import Failure
 from tracker.importers.common import PARSED_COLUMNS, Parsed, check_magnitudes, split_countries
+from tracker.importers.imf_portal import (
+    MISSING_CELLS,
+    is_gzip,
+    iso_code,
+    portal_rows,
+    refusal,
+    split_unlisted,
+    unpack_gzip,
+)
 from tracker.validation.cells import NOT_NEGATIVE
 
 __all__ = ["FLOWS_BY_INDICATOR", "parse_imf"]
@@ -57,18 +73,11 @@ _NAMES = {
     "indicator": ("INDICATOR",),
     "frequency": ("FREQUENCY", "FREQ"),
 }
-#: Cells that mean "no value" in IMF downloads.
-_MISSING = ["", "NA", "N/A", "NaN", "nan", "...", "-", "n.a."]
 #: SCALE.ID powers of ten a release may use: 0 (units) to 12 (trillions).
 _SCALE_POWERS = (0, 12)
 _PERIOD = re.compile(r"^([0-9]{4})(?:-(Q[1-4])|-M?([0-9]{2}))?$")
-_ISO2_TO_ISO3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-
-
-def _code(value: str) -> str:
-    """``KAZ: Kazakhstan`` (labels=both) -> ``KAZ``; DOTS ``KZ`` -> ``KAZ``."""
-    code = value.split(":", 1)[0].strip()
-    return _ISO2_TO_ISO3.get(code, code)
+#: Layouts with one column per period.
+_WIDE = ("bulk", "portal")
 
 
 def _span(period: str) -> str | None:
@@ -90,6 +99,9 @@ def _layout(header: list[str]) -> str:
         return "sdmx-csv-1"
     if names[:3] == ["STRUCTURE", "STRUCTURE_ID", "ACTION"]:
         return "sdmx-csv-2"
+    # The portal download has the indicator in SERIES_CODE and no SCALE.ID column.
+    if "SERIES_CODE" in names and "COUNTRY.ID" in names and "SCALE.ID" not in names:
+        return "portal"
     if "COUNTRY.ID" in names or "REF_AREA.ID" in names:
         return "bulk"
     return "unknown"
@@ -112,7 +124,7 @@ def _read(path: Path, header: list[str], layout: str, values_as_text: bool) -> p
     values = {
         n
         for n in header
-        if (n.split(":", 1)[0] == "OBS_VALUE" if layout != "bulk" else _PERIOD.match(n))
+        if (n.split(":", 1)[0] == "OBS_VALUE" if layout not in _WIDE else _PERIOD.match(n))
     }
     text = pa.dictionary(pa.int32(), pa.string())
     number = pa.string() if values_as_text else pa.float64()
@@ -121,7 +133,7 @@ def _read(path: Path, header: list[str], layout: str, values_as_text: bool) -> p
         read_options=pacsv.ReadOptions(encoding="utf-8"),
         convert_options=pacsv.ConvertOptions(
             column_types={n: number if n in values else text for n in header},
-            null_values=_MISSING,
+            null_values=MISSING_CELLS,
             strings_can_be_null=False,
         ),
     )
@@ -207,7 +219,7 @@ def _numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_float_dtype(cells):
         return cells, cells.isna()
     as_text = cells.astype(str).str.strip()
-    empty = as_text.isin(_MISSING)
+    empty = as_text.isin(MISSING_CELLS)
     return pd.to_numeric(as_text.where(~empty), errors="coerce"), empty
 
 
@@ -234,12 +246,12 @@ def _status_note(status) -> str:
 
 
 def parse_imf(path: Path) -> Parsed:
-    """Parse an IMF IMTS/DOTS file in any of the three layouts.
+    """Parse an IMF IMTS/DOTS file in any of the four layouts, plain or gzip-compressed.
 
     Returns
     -------
     Parsed
-        Rows in US dollars; skipped rows counted by reason; failures (unknown layout,
+        Rows in US dollars; skipped rows counted by reason; failures (unknown layout, XML,
         missing columns, unparsable periods or values, implausible magnitudes) by line.
 
     Examples
@@ -251,8 +263,27 @@ def parse_imf(path: Path) -> Parsed:
     1      KAZ     TJK  exports  2023  851234567.8
     >>> parsed.skipped["missing value"], parsed.failures
     (1, [])
+    >>> portal = parse_imf(Path("tests/fixtures/imports/imf_portal.csv"))  # millions
+    >>> portal.rows.iloc[:1, :5]
+      reporter partner     flow  span    value_usd
+    0      KAZ     TJK  imports  2023  263400000.0
     """
     file = path.name
+    if not is_gzip(path):
+        return _parse(path, file)
+    with tempfile.TemporaryDirectory() as folder:  # private to this user, removed after
+        plain = Path(folder) / "unpacked.csv"
+        problem = unpack_gzip(path, plain)
+        if problem:
+            return Parsed(pd.DataFrame(), failures=[Failure(file, None, None, "", problem)])
+        return _parse(plain, file)
+
+
+def _parse(path: Path, file: str) -> Parsed:
+    """Parse the plain text at ``path``; failures name ``file``."""
+    refused = refusal(path)
+    if refused:
+        return Parsed(pd.DataFrame(), failures=[Failure(file, 1, None, "", refused)])
     try:
         header = _header(path)
     except UnicodeDecodeError as err:
@@ -264,7 +295,8 @@ def parse_imf(path: Path) -> Parsed:
     if layout == "unknown":
         rule = (
             "not an IMF layout: expected SDMX-CSV (DATAFLOW or STRUCTURE,STRUCTURE_ID,"
-            "ACTION first) or the bulk layout (COUNTRY.ID, ..., SCALE.ID, period columns)"
+            "ACTION first), the bulk layout (COUNTRY.ID, ..., SCALE.ID, period columns) or "
+            "the portal download (SERIES_CODE, COUNTRY.ID, ..., period columns)"
         )
         return Parsed(pd.DataFrame(), failures=[Failure(file, 1, None, "", rule)])
     try:
@@ -277,7 +309,14 @@ def parse_imf(path: Path) -> Parsed:
             pd.DataFrame(),
             failures=[Failure(file, None, None, "", f"cannot be read as CSV ({err})")],
         )
-    rows, problems = _bulk_rows(frame) if layout == "bulk" else _long_rows(frame, skipped)
+    if layout == "portal":
+        periods = [c for c in frame.columns if _PERIOD.match(c)]
+        rows, problems, portal_skipped = portal_rows(frame, periods)
+        skipped.update(portal_skipped)
+    elif layout == "bulk":
+        rows, problems = _bulk_rows(frame)
+    else:
+        rows, problems = _long_rows(frame, skipped)
     if problems:
         return Parsed(
             pd.DataFrame(),
@@ -285,8 +324,9 @@ def parse_imf(path: Path) -> Parsed:
         )
 
     failures: list[Failure] = []
-    for column in ("reporter", "partner", "indicator"):
-        rows[column] = map_values(rows[column], lambda v: _code(str(v)))
+    for column in ("reporter", "partner"):
+        rows[column] = map_values(rows[column], lambda v: iso_code(str(v)))
+    rows["indicator"] = map_values(rows["indicator"], lambda v: str(v).split(":", 1)[0].strip())
     flow = map_values(rows["indicator"], FLOWS_BY_INDICATOR.get)
     for indicator, count in rows.loc[flow.isna(), "indicator"].value_counts().items():
         skipped[f"indicator {indicator} (not goods exports FOB or imports CIF)"] += int(count)
@@ -295,9 +335,16 @@ def parse_imf(path: Path) -> Parsed:
     value, empty = _numbers(rows["value"])
     skipped["missing value"] += int(empty.sum())
     unparsed = value.isna() & ~empty
-    failures += [
-        Failure(file, int(line), "OBS_VALUE", str(text), "is not a number")
-        for line, text in zip(rows.loc[unparsed, "line"], rows.loc[unparsed, "value"], strict=True)
+    bad = rows[unparsed]
+    failures += [  # in a wide layout the value's column is its period
+        Failure(
+            file,
+            int(line),
+            str(period) if layout in _WIDE else "OBS_VALUE",
+            str(text),
+            "is not a number",
+        )
+        for line, period, text in zip(bad["line"], bad["period"], bad["value"], strict=True)
     ]
     scale = _scales(rows["scale"])
     bad_scale = scale.isna()
@@ -332,6 +379,8 @@ def parse_imf(path: Path) -> Parsed:
     zero = rows["value_usd"] == 0
     skipped["zero value (no trade recorded)"] += int(zero.sum())
     rows = rows[~zero & ~negative]
+    rows, unlisted = split_unlisted(rows)  # Kosovo: a country, but no ISO 3166-1 code
+    skipped.update(unlisted)
     rows, aggregates = split_countries(rows)
     skipped.update(aggregates)
     failures += check_magnitudes(rows, file, "OBS_VALUE")

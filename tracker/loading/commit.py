@@ -21,7 +21,7 @@ from filelock import FileLock, Timeout
 
 from tracker.core.failures import DataInvalid, Failure
 
-__all__ = ["JOURNAL", "LOCK", "append_row", "commit", "recover", "writer_lock"]
+__all__ = ["JOURNAL", "LOCK", "append_rows", "commit", "recover", "writer_lock"]
 
 #: The lock file every writer of a folder holds.
 LOCK = ".tracker.lock"
@@ -84,8 +84,9 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def commit(folder: Path, files: Mapping[str, bytes]) -> None:
-    """Replace the named files of ``folder`` with new contents, all or none.
+def commit(folder: Path, files: Mapping[str, bytes | None]) -> None:
+    """Replace the named files of ``folder`` with new contents, all or none; a content of
+    None removes the file.
 
     Call it holding :func:`writer_lock`.
 
@@ -94,13 +95,17 @@ def commit(folder: Path, files: Mapping[str, bytes]) -> None:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder, writer_lock(Path(folder)):
     ...     commit(Path(folder), {"a.csv": b"x\\n", "b.parquet": b"y"})
+    ...     commit(Path(folder), {"a.csv": b"z\\n", "b.parquet": None})
     ...     sorted(p.name for p in Path(folder).iterdir() if not p.name.startswith("."))
-    ['a.csv', 'b.parquet']
+    ['a.csv']
     """
     folder = Path(folder)
     renames = []
     try:
         for name, data in files.items():
+            if data is None:  # removed when the journal is played
+                renames.append((None, name))
+                continue
             temporary = folder / f".{name}{_TEMPORARY}{uuid.uuid4().hex}"
             _write_new(temporary, data, folder / name)
             renames.append((temporary.name, name))
@@ -109,7 +114,8 @@ def commit(folder: Path, files: Mapping[str, bytes]) -> None:
         os.replace(journal_temporary, folder / JOURNAL)  # from here the change is decided
     except BaseException:
         for temporary, _ in renames:
-            (folder / temporary).unlink(missing_ok=True)
+            if temporary is not None:
+                (folder / temporary).unlink(missing_ok=True)
         raise
     _finish(folder)
 
@@ -117,7 +123,9 @@ def commit(folder: Path, files: Mapping[str, bytes]) -> None:
 def _finish(folder: Path) -> None:
     journal = folder / JOURNAL
     for temporary, name in json.loads(journal.read_text(encoding="utf-8")):
-        if (folder / temporary).exists():
+        if temporary is None:
+            (folder / name).unlink(missing_ok=True)
+        elif (folder / temporary).exists():
             os.replace(folder / temporary, folder / name)
     _sync_folder(folder)
     journal.unlink()
@@ -147,21 +155,26 @@ def recover(folder: Path) -> list[str]:
     return done
 
 
-def append_row(original: bytes, cells: list[str]) -> bytes:
-    """A CSV file's bytes with one row added, every existing byte kept as it was.
+def append_rows(original: bytes, rows: list[list[str]]) -> bytes:
+    """A CSV file's bytes with rows added, every existing byte kept as it was.
 
-    The row takes the file's line ending; a cell holding a line break, a quote or a comma
+    The rows take the file's line ending; a cell holding a line break, a quote or a comma
     is quoted.
 
     Examples
     --------
-    >>> append_row(b"\\xef\\xbb\\xbfa,b\\r\\n1,2", ["x\\ry", "3"])
-    b'\\xef\\xbb\\xbfa,b\\r\\n1,2\\r\\n"x\\ry",3\\r\\n'
+    >>> append_rows(b"\\xef\\xbb\\xbfa,b\\r\\n1,2", [["x\\ry", "3"], ["4", "5"]])
+    b'\\xef\\xbb\\xbfa,b\\r\\n1,2\\r\\n"x\\ry",3\\r\\n4,5\\r\\n'
     """
     ending = "\r\n" if b"\r\n" in original else "\n"
     buffer = io.StringIO()
     # With CRLF as the writer's terminator, any cell holding a CR or an LF is quoted.
-    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
-    row = buffer.getvalue().removesuffix("\r\n") + ending
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    lines = []
+    for cells in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        lines.append(buffer.getvalue().removesuffix("\r\n") + ending)
     separator = b"" if not original or original.endswith((b"\n", b"\r")) else ending.encode()
-    return original + separator + row.encode("utf-8")
+    return original + separator + "".join(lines).encode("utf-8")

@@ -73,7 +73,7 @@ def _typed(
     frames: dict[str, pd.DataFrame], directory: Path, panels: list[ObservationTable]
 ) -> Datasets:
     sources = type_sources(frames["sources"])
-    fx = type_fx_rates(frames["fx_rates"])
+    fx = type_fx_rates(frames["fx_rates"], sources)
     tables = (ObservationTable(FILES["observations"], frames["observations"]), *panels)
     return Datasets(sources, type_targets(frames["targets"], sources, fx), fx, tables, directory)
 
@@ -168,7 +168,8 @@ def check_datasets(directory: Path | str) -> tuple[dict[str, int | None], list[F
     --------
     >>> rows, failures = check_datasets("datasets")
     >>> list(rows), [failure for failure in failures if failure.severity == "error"]
-    (['sources', 'observations', 'targets', 'fx_rates'], [])
+    (['sources', 'observations', 'targets', 'fx_rates', 'arm_stat.parquet', 'kaz_bns.parquet',
+      'uzb_stat.parquet'], [])
     """
     frames, panels, failures = _check(Path(directory))
     rows = {name: len(frames[name]) if name in frames else None for name in FILES}

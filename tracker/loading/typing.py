@@ -12,44 +12,67 @@ import pandas as pd
 from tracker.core.figures import parse_figure
 from tracker.core.periods import is_full_year, latest_day, spans_frame
 from tracker.core.units import to_usd_mn
-from tracker.core.vocabulary import OBSERVATION_KEY, USD
+from tracker.core.vintages import current_rows
+from tracker.core.vocabulary import OBSERVATION_KEY, OFFICIAL_KINDS, USD
 from tracker.validation.panel import OPTIONAL_COLUMNS
 from tracker.validation.tables import typed_observations
 
 __all__ = ["type_fx_rates", "type_observations", "type_sources", "type_targets"]
 
 _TEXT_COLUMNS = [*OBSERVATION_KEY, "source_id", "currency", "scale"]
+#: An exchange rate is one currency's average over one calendar year.
+_FX_KEY = ["currency", "year"]
+_FX_FILE = "fx_rates.csv"
 
 
 def type_sources(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sources with ``line`` and ``published_on``, the last day their date can stand for.
+    """Sources with ``line``, ``published_on`` (the last day their date can stand for) and
+    ``is_official`` (a statistics release or database extract).
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"source_id": ["a", "b"], "published_date": ["2024-08", "2024-08-23"]})
-    >>> type_sources(frame)[["source_id", "published_on"]]
-      source_id published_on
-    0         a   2024-08-31
-    1         b   2024-08-23
+    >>> frame = pd.DataFrame({"source_id": ["a", "b"], "published_date": ["2024-08", "2024-08-23"],
+    ...     "kind": ["news", "statistics_release"]})
+    >>> type_sources(frame)[["source_id", "published_on", "is_official"]]
+      source_id published_on  is_official
+    0         a   2024-08-31        False
+    1         b   2024-08-23         True
     """
     sources = frame.reset_index()
     sources["published_on"] = pd.to_datetime(sources["published_date"].map(latest_day))
+    sources["is_official"] = sources["kind"].isin(OFFICIAL_KINDS)
     return sources
 
 
-def type_fx_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Exchange rates with an integer ``year`` and a float ``units_per_usd``.
+def type_fx_rates(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The rate used for each currency and year: an integer ``year``, a float
+    ``units_per_usd``.
+
+    Several sources may give a rate for the same currency and year; the current one is
+    chosen as for observations (:func:`tracker.core.vintages.current_rows`): an official
+    release beats a reported figure, then the newest publication.
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"currency": ["KZT"], "year": ["2023"], "units_per_usd": ["456.31"]})
-    >>> type_fx_rates(frame)[["year", "units_per_usd"]].to_dict("records")
-    [{'year': 2023, 'units_per_usd': 456.31}]
+    >>> sources = type_sources(pd.DataFrame({"source_id": ["news", "wdi"],
+    ...     "published_date": ["2024-04", "2024-01"], "kind": ["news", "database_extract"]}))
+    >>> frame = pd.DataFrame({"currency": "KZT", "year": ["2023", "2023"],
+    ...     "units_per_usd": ["456.0", "456.31"], "source_id": ["news", "wdi"]},
+    ...     index=pd.Index([2, 3], name="line"))
+    >>> type_fx_rates(frame, sources)[["year", "units_per_usd", "source_id"]].to_dict("records")
+    [{'year': 2023, 'units_per_usd': 456.31, 'source_id': 'wdi'}]
     """
     fx = frame.reset_index()
     fx["year"] = fx["year"].astype(int)
     fx["units_per_usd"] = fx["units_per_usd"].astype(float)
-    return fx
+    by_source = sources.set_index("source_id")
+    fx = fx.assign(
+        file=_FX_FILE,
+        published_on=fx["source_id"].map(by_source["published_on"]),
+        is_official=fx["source_id"].map(by_source["is_official"]).astype(bool),
+    )
+    current, _ = current_rows(fx, _FX_KEY)
+    return current.sort_values(_FX_KEY, ignore_index=True)
 
 
 def _usd_mn(amount: pd.Series, frame: pd.DataFrame, year: pd.Series, fx: pd.DataFrame):
@@ -77,8 +100,10 @@ def type_targets(frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame) -
 
     Examples
     --------
-    >>> sources = type_sources(pd.DataFrame([dict(source_id="s", published_date="2024-05")]))
-    >>> fx = type_fx_rates(pd.DataFrame([dict(currency="KZT", year=2024, units_per_usd=469.44)]))
+    >>> sources = type_sources(pd.DataFrame([dict(source_id="s", published_date="2024-05",
+    ...     kind="news")]))
+    >>> fx = type_fx_rates(pd.DataFrame([dict(currency="KZT", year=2024, units_per_usd=469.44,
+    ...     source_id="s")], index=pd.Index([2], name="line")), sources)
     >>> target = dict(value="300000", currency="KZT", scale="million", deadline_year="",
     ...               stated_date="2024-05", source_id="s")  # 300,000 million tenge
     >>> round(float(type_targets(pd.DataFrame([target]), sources, fx)["value_usd_mn"][0]), 1)
@@ -110,7 +135,8 @@ def type_observations(
     --------
     >>> from tracker.loading.files import read_datasets
     >>> frames, _ = read_datasets("datasets")
-    >>> sources, fx = type_sources(frames["sources"]), type_fx_rates(frames["fx_rates"])
+    >>> sources = type_sources(frames["sources"])
+    >>> fx = type_fx_rates(frames["fx_rates"], sources)
     >>> obs = type_observations("observations.csv", frames["observations"], sources, fx).iloc[0]
     >>> obs["figure_as_written"], float(obs["value_usd_mn"]), float(obs["half_width_usd_mn"])
     ('$80 million', 80.0, 0.5)
@@ -131,7 +157,9 @@ def type_observations(
         pd.PeriodIndex(obs["span_start"]), pd.PeriodIndex(obs["span_end"])
     )
     obs["year"] = obs["span_end"].dt.year.astype(int)
-    obs["published_on"] = obs["source_id"].map(sources.set_index("source_id")["published_on"])
+    by_source = sources.set_index("source_id")
+    obs["published_on"] = obs["source_id"].map(by_source["published_on"])
+    obs["is_official"] = obs["source_id"].map(by_source["is_official"]).astype(bool)
     obs["value_usd_mn"] = _usd_mn(obs["value"], obs, obs["year"], fx)
     obs["half_width_usd_mn"] = _usd_mn(_half_width(obs["figure_as_written"]), obs, obs["year"], fx)
     return typed_observations.validate(obs)

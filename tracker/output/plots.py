@@ -26,8 +26,29 @@ def _path(start_year: int, start_value: float, end_year: int, rate: float):
     return years, compound(start_value, rate, years - start_year)
 
 
+def _mark_preliminary(axes, points: pd.DataFrame, role: str) -> None:
+    """Hollow markers over the years a news figure stands in for an official one."""
+    preliminary = points[~points["is_official"].astype(bool)]
+    if len(preliminary):
+        shown = [line.get_label() for line in axes.get_lines()]
+        axes.plot(
+            preliminary["year"],
+            preliminary["value_usd_mn"],
+            marker="o" if role == "judged" else "s",
+            markersize=8,
+            linestyle="none",
+            markerfacecolor="white",
+            markeredgecolor=COLOURS[role],
+            # One legend entry for both series.
+            label="_" + LABELS["preliminary"]
+            if LABELS["preliminary"] in shown
+            else LABELS["preliminary"],
+        )
+
+
 def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
-    """A target's progress: reported series, mirror, target, required path and trend.
+    """A target's progress: reported series, mirror, target, required path and trend;
+    preliminary years (news figures no release covers yet) as hollow markers.
 
     Parameters
     ----------
@@ -65,6 +86,7 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
                 markersize=5,
                 linewidth=1.8,
             )
+            _mark_preliminary(axes, points, role)
 
     deadline, target = int(row["deadline_year"]), float(row["target_usd_mn"])
     assumed = bool(row["is_deadline_assumed"])

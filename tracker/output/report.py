@@ -25,7 +25,6 @@ from tqdm import tqdm
 from tracker.analysis.audit import audit
 from tracker.analysis.gaps import compute_gaps, target_series
 from tracker.analysis.series import current_vintage, published_by
-from tracker.core.chains import chain_of
 from tracker.core.params import (
     ABOUT_SHARE,
     HORIZONS_YEARS,
@@ -36,9 +35,16 @@ from tracker.core.params import (
 from tracker.core.periods import MONTHS_IN_YEAR
 from tracker.core.statuses import STATUSES
 from tracker.core.text import printable
-from tracker.core.vocabulary import OBSERVATION_KEY, POTENTIAL
+from tracker.core.vocabulary import OBSERVATION_KEY, POTENTIAL, PRELIMINARY
 from tracker.loading.commit import writer_lock
 from tracker.loading.datasets import Datasets
+from tracker.output.citations import (
+    provenance,
+    source_entry,
+    sources_by_id,
+    statement_history,
+    years_by_kind,
+)
 from tracker.output.plots import overview_chart, progress_chart
 from tracker.output.render import environment, safe_csv
 from tracker.output.style import png
@@ -100,77 +106,6 @@ def month_end(month: str) -> date:
     return pd.Period(month, freq="M").end_time.date()
 
 
-def _sources(data: Datasets) -> pd.DataFrame:
-    return data.sources.set_index("source_id")
-
-
-def _provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
-    """Where each plotted annual value came from."""
-    obs = data.observations.set_index(["file", "line"])
-    sources = _sources(data)
-    rows = []
-    for _, point in series.iterrows():
-        if point["is_derived"] or point["source_id"] not in sources.index:
-            rows.append(
-                {
-                    "role": point["role"],
-                    "reporter": point["reporter"],
-                    "year": point["year"],
-                    "value_usd_mn": point["value_usd_mn"],
-                    "figure_as_written": "sum of twelve months",
-                    "source": None,
-                }
-            )
-            continue
-        key = (point["file"], point["line"])
-        figure = obs.at[key, "figure_as_written"] if key in obs.index else ""
-        rows.append(
-            {
-                "role": point["role"],
-                "reporter": point["reporter"],
-                "year": point["year"],
-                "value_usd_mn": point["value_usd_mn"],
-                "figure_as_written": figure,
-                "source": _source(sources, point["source_id"]),
-            }
-        )
-    return rows
-
-
-def _source(sources: pd.DataFrame, source_id: str) -> dict:
-    row = sources.loc[source_id]
-    return {
-        "id": source_id,
-        "title": row["title"],
-        "publisher": row["publisher"],
-        "published": row["published_date"],
-        "address": row["address"],
-    }
-
-
-def _history(data: Datasets, row: pd.Series, as_of: date) -> list[dict]:
-    """The chain of statements behind a target, oldest first, as known by ``as_of``."""
-    targets = data.targets[published_by(data.targets, as_of)]
-    by_id = targets.set_index("target_id")
-    sources = _sources(data)
-    chain = []
-    for current in chain_of(row["target_id"], by_id["supersedes"].to_dict()):
-        link = by_id.loc[current]
-        chain.append(
-            {
-                "target_id": current,
-                "stated_date": link["stated_date"],
-                "stated_by": link["stated_by"],
-                "figure": link["figure_as_written"],
-                "qualifier": link["qualifier"],
-                "deadline": link["deadline_as_worded"],
-                "note": link["note"],
-                "source": _source(sources, link["source_id"]),
-            }
-        )
-    return chain[::-1]
-
-
 def _changes(
     data: Datasets, since: date, until: date, before: pd.DataFrame, now: pd.DataFrame
 ) -> dict:
@@ -183,7 +118,7 @@ def _changes(
         how="left",
         suffixes=("", "_before"),
     )
-    sources = _sources(data)
+    sources = sources_by_id(data)
     observations = [
         _present(
             {
@@ -195,7 +130,7 @@ def _changes(
                 "growth_pct": r.growth_pct,
                 "figure_as_written": r.figure_as_written,
                 "before_usd_mn": r.value_usd_mn_before,
-                "source": _source(sources, r.source_id),
+                "source": source_entry(sources, r.source_id),
             }
         )
         for r in merged.sort_values(["published_on", "file", "line"]).itertuples()
@@ -209,7 +144,7 @@ def _changes(
             "deadline": t.deadline_as_worded,
             "supersedes": t.supersedes,
             "stated_by": t.stated_by,
-            "source": _source(sources, t.source_id),
+            "source": source_entry(sources, t.source_id),
         }
         for t in stated.sort_values(["published_on", "line"]).itertuples()
     ]
@@ -229,7 +164,9 @@ def _methods(params: GapParams, as_of: date) -> list[str]:
         "restatement without a year keeps the last year stated before it.",
         f"Only figures and statements published by {as_of} are used; a date known only to "
         "the month or year counts from that period's last day. Where several sources give "
-        "the same figure, the newest publication is current.",
+        "the same figure, an official one (a statistics release or database extract) is "
+        "current, else the newest publication; news figures for years no release covers "
+        "yet are marked preliminary.",
         "The annual series holds full-year figures (January-December) or, flagged, the sum "
         "of twelve monthly figures. Part-year figures never enter it; the latest year to "
         "date gives a flagged nowcast.",
@@ -290,8 +227,9 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
             {
                 "row": _present(row._asdict()),
                 "figure": figure,
-                "history": _history(data, row_series, as_of),
-                "provenance": _provenance(data, own),
+                "history": statement_history(data, row_series, as_of),
+                "provenance": provenance(data, own),
+                "years": years_by_kind(own),
                 "note": notes.get(row.target_id, ""),
             }
         )
@@ -316,6 +254,7 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "assumed_horizon_years": params.assumed_horizon_years,
         "mirror_tolerance_pct": f"{100 * MIRROR_TOLERANCE:g}",
         "potential": POTENTIAL,
+        "preliminary": PRELIMINARY,
     }
 
 

@@ -48,6 +48,7 @@ LABELS = {
     "nowcast": "nowcast {year} (year to date)",
     "assumed": "assumed deadline {year}",
     "potential": "potential (an estimate, not judged)",
+    "preliminary": "preliminary: a reported figure, no release yet",
 }
 #: Top of the value axis as a multiple of the highest value drawn.
 _HEADROOM = 1.25

@@ -174,7 +174,8 @@ fx_rates = _schema(
         "source_id": _column("Where the rate was published.", _IDENT, required=True),
         "note": _column("Anything a reader should know."),
     },
-    key=["currency", "year"],
+    # Several sources may give a year's rate; the tracker uses the newest official one.
+    key=["currency", "year", "source_id"],
 )
 
 #: Every dataset file, by table name.

@@ -42,6 +42,9 @@ typed_observations = pa.DataFrameSchema(
         "growth_pct": _num("Stated growth in percent."),
         "source_id": pa.Column(str),
         "published_on": pa.Column("datetime64[ns]", description="Its source's latest day."),
+        "is_official": pa.Column(
+            bool, description="Its source is a statistics release or database extract."
+        ),
     },
     checks=[
         pa.Check(
@@ -78,6 +81,9 @@ gap_table = pa.DataFrameSchema(
         "baseline_year": _int("Latest year with a full-year value."),
         "baseline_usd_mn": _num("Value in the baseline year.", pa.Check.gt(0)),
         "is_baseline_derived": pa.Column(bool, description="Summed from twelve months."),
+        "is_baseline_preliminary": pa.Column(
+            bool, description="A reported (news) figure: no official release covers the year yet."
+        ),
         "annual_points": pa.Column(int, pa.Check.ge(0)),
         "history_start_year": _int("First year of the growth window."),
         "history_start_usd_mn": _num("Value in that year.", pa.Check.gt(0)),
@@ -125,6 +131,7 @@ STATUS_COLUMNS = [
     "is_deadline_assumed",
     "baseline_year",
     "baseline_usd_mn",
+    "is_baseline_preliminary",
     "share_achieved",
     "growth_hist_pct",
     "growth_req_pct",

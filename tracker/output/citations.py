@@ -1,0 +1,183 @@
+"""Citations in the report: the statements behind a goal and the source of every figure.
+
+Every figure the report shows is traced to its row and source; each annual value says
+whether it is official (a statistics release or database extract) or preliminary (a
+reported figure for a year no release covers yet).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from tracker.analysis.series import published_by
+from tracker.core.chains import chain_of
+from tracker.core.vocabulary import OFFICIAL, PRELIMINARY
+from tracker.loading.datasets import Datasets
+
+__all__ = [
+    "figure_kind",
+    "provenance",
+    "source_entry",
+    "sources_by_id",
+    "statement_history",
+    "year_ranges",
+    "years_by_kind",
+]
+
+#: What the report shows for a year summed from twelve monthly figures.
+_DERIVED_FIGURE = "sum of twelve months"
+
+
+def sources_by_id(data: Datasets) -> pd.DataFrame:
+    """The sources indexed by ``source_id``.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> sources_by_id(load_datasets("datasets")).index.is_unique
+    True
+    """
+    return data.sources.set_index("source_id")
+
+
+def source_entry(sources: pd.DataFrame, source_id: str) -> dict:
+    """One source as the templates cite it.
+
+    Examples
+    --------
+    >>> sources = pd.DataFrame({"title": ["T"], "publisher": ["P"], "published_date": ["2024"],
+    ...     "address": [""]}, index=pd.Index(["s"], name="source_id"))
+    >>> source_entry(sources, "s")
+    {'id': 's', 'title': 'T', 'publisher': 'P', 'published': '2024', 'address': ''}
+    """
+    row = sources.loc[source_id]
+    return {
+        "id": source_id,
+        "title": row["title"],
+        "publisher": row["publisher"],
+        "published": row["published_date"],
+        "address": row["address"],
+    }
+
+
+def figure_kind(is_official: bool) -> str:
+    """``official`` or ``preliminary``, the word the report prints for a figure.
+
+    Examples
+    --------
+    >>> figure_kind(True), figure_kind(False)
+    ('official', 'preliminary')
+    """
+    return OFFICIAL if is_official else PRELIMINARY
+
+
+def year_ranges(years) -> str:
+    """Years as runs of consecutive years.
+
+    Examples
+    --------
+    >>> year_ranges([2020, 2018, 2019, 2024])
+    '2018-2020, 2024'
+    >>> year_ranges([])
+    ''
+    """
+    runs: list[list[int]] = []
+    for year in sorted(set(map(int, years))):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
+def years_by_kind(series: pd.DataFrame) -> dict[str, str]:
+    """The judged series' official and preliminary years, as :func:`year_ranges`.
+
+    Examples
+    --------
+    >>> series = pd.DataFrame({"role": ["judged"] * 3 + ["mirror"],
+    ...     "year": [2022, 2023, 2024, 2024],
+    ...     "is_official": [True, True, False, True]})
+    >>> years_by_kind(series)
+    {'official': '2022-2023', 'preliminary': '2024'}
+    """
+    judged = series[series["role"] == "judged"]
+    return {
+        figure_kind(kind): year_ranges(judged.loc[judged["is_official"] == kind, "year"])
+        for kind in (True, False)
+    }
+
+
+def provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
+    """Where each plotted annual value came from, and whether it is official.
+
+    Parameters
+    ----------
+    data : Datasets
+    series : pandas.DataFrame
+        Rows of :func:`tracker.analysis.gaps.target_series` for one target.
+
+    Examples
+    --------
+    >>> from tracker.analysis.gaps import compute_gaps, target_series
+    >>> from tracker.loading.datasets import load_datasets
+    >>> data = load_datasets("datasets")
+    >>> gaps = compute_gaps(data, "2025-03-01")
+    >>> tjk = gaps[gaps["chain_root"] == "kaz-tjk-2bn-2018"]
+    >>> last = provenance(data, target_series(data, tjk, "2025-03-01"))[-1]
+    >>> last["year"], last["kind"], last["figure_as_written"]
+    (2024, 'preliminary', '$1.2 billion')
+    """
+    obs = data.observations.set_index(["file", "line"])
+    sources = sources_by_id(data)
+    rows = []
+    for _, point in series.iterrows():
+        entry = {
+            "role": point["role"],
+            "reporter": point["reporter"],
+            "year": point["year"],
+            "value_usd_mn": point["value_usd_mn"],
+            "kind": figure_kind(point["is_official"]),
+        }
+        if point["is_derived"] or point["source_id"] not in sources.index:
+            rows.append({**entry, "figure_as_written": _DERIVED_FIGURE, "source": None})
+            continue
+        key = (point["file"], point["line"])
+        figure = obs.at[key, "figure_as_written"] if key in obs.index else ""
+        source = source_entry(sources, point["source_id"])
+        rows.append({**entry, "figure_as_written": figure, "source": source})
+    return rows
+
+
+def statement_history(data: Datasets, row: pd.Series, as_of: date) -> list[dict]:
+    """The chain of statements behind a target, oldest first, as known by ``as_of``.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> data = load_datasets("datasets")
+    >>> row = pd.Series({"target_id": "kaz-tjk-2bn-2021"})
+    >>> [link["target_id"] for link in statement_history(data, row, date(2025, 3, 1))]
+    ['kaz-tjk-2bn-2018', 'kaz-tjk-2bn-2021']
+    """
+    targets = data.targets[published_by(data.targets, as_of)]
+    by_id = targets.set_index("target_id")
+    sources = sources_by_id(data)
+    chain = []
+    for current in chain_of(row["target_id"], by_id["supersedes"].to_dict()):
+        link = by_id.loc[current]
+        chain.append(
+            {
+                "target_id": current,
+                "stated_date": link["stated_date"],
+                "stated_by": link["stated_by"],
+                "figure": link["figure_as_written"],
+                "qualifier": link["qualifier"],
+                "deadline": link["deadline_as_worded"],
+                "note": link["note"],
+                "source": source_entry(sources, link["source_id"]),
+            }
+        )
+    return chain[::-1]
