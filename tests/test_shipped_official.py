@@ -141,3 +141,73 @@ def test_audit_lists_the_news_figures_that_disagree_with_a_release(shipped):
     assert all("the official figure is current" in m for m in against_release["message"])
     # Two releases of one year differing slightly are revisions, not findings.
     assert not disagree["source_ids"].str.fullmatch(r"bns-\w+; bns-\w+").any()
+
+
+def _digests(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    return shutil.copytree(SHIPPED, tmp_path / "datasets")
+
+
+def test_an_unknown_uzbek_code_names_its_line_and_changes_nothing(copy, tmp_path, run_cli):
+    raw = (copy / MANIFEST.parent / "uzb_stat/sdmx_data_1105.csv").read_text(encoding="utf-8-sig")
+    lines = raw.splitlines()
+    lines[3] = "999," + lines[3].split(",", 1)[1]  # no country has M49 code 999
+    bad = tmp_path / "uzb.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = _digests(copy)
+    code, out = run_cli(
+        "import", "stat-uz", str(bad), "--flow", "exports", "--released", "2024",
+        "--datasets", str(copy),
+    )  # fmt: skip
+    assert code == 1
+    assert "uzb.csv:4: column 'Code' value '999'" in out and "Traceback" not in out
+    assert _digests(copy) == before
+
+
+def test_an_unknown_armenian_name_names_its_line_and_changes_nothing(copy, tmp_path, run_cli):
+    header = "country,export,import_consigment,import_origin,timeperiod,year"
+    bad = tmp_path / "arm.csv"
+    bad.write_text(
+        f"{header}\r\n\r\nKazakhstan,1.0,-,2.0,Year,2022\r\n\r\nAtlantis,5.0,-,-,Year,2022\r\n"
+    )
+    before = _digests(copy)
+    code, out = run_cli(
+        "import", "armstat", str(bad), "--released", "2023", "--datasets", str(copy)
+    )
+    assert code == 1
+    assert "arm.csv:5: column 'country' value 'Atlantis'" in out and "Traceback" not in out
+    assert _digests(copy) == before
+
+
+def test_an_unknown_russian_name_names_its_sheet_and_row_and_changes_nothing(
+    copy, monkeypatch, run_cli
+):
+    from tracker.importers import bns
+
+    book, failures = bns.read_book(copy / MANIFEST.parent / "kaz_bns/bns_main_indicators_2019.xls")
+    assert failures == []
+    sheet = book["12_2019"]
+    row = sheet.index[sheet[0].astype(str).str.strip() == "Таджикистан"][0]
+    sheet.loc[row, 0] = "Атлантида"
+    monkeypatch.setattr(bns, "read_book", lambda path: (book, []))
+    before = _digests(copy)
+    code, out = run_cli(
+        "import", "bns", str(copy / MANIFEST.parent / "kaz_bns/bns_main_indicators_2019.xls"),
+        "--released", "2020-08-13", "--datasets", str(copy),
+    )  # fmt: skip
+    assert code == 1
+    assert f"[12_2019]:{row + 1}: column " in out and "'Атлантида'" in out
+    assert _digests(copy) == before
+
+
+def test_a_release_without_a_printed_date_needs_released(copy, run_cli):
+    before = _digests(copy)
+    path = copy / MANIFEST.parent / "kaz_bns/bns_main_indicators_2019.xls"
+    code, out = run_cli("import", "bns", str(path), "--datasets", str(copy))
+    assert code == 1
+    assert "prints no release date: give it with --released" in out
+    assert _digests(copy) == before
