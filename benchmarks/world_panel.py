@@ -31,7 +31,7 @@ import pycountry
 
 from tracker.analysis.gaps import compute_gaps
 from tracker.loading.datasets import Datasets, build_datasets
-from tracker.loading.files import ObservationTable, parse_table
+from tracker.loading.files import ObservationTable, parse_table, with_optional_columns
 from tracker.validation.run import validate_panel
 from tracker.validation.schemas import FILES, SCHEMAS
 
@@ -106,10 +106,12 @@ def _frames(countries: list[str]) -> dict[str, pd.DataFrame]:
     }
     frames = {}
     for table, rows in lines.items():
-        text = "\n".join([",".join(SCHEMAS[table].columns), *rows]) + "\n"
+        # The columns every file has (optional ones, added later, may be left out).
+        header = [name for name, column in SCHEMAS[table].columns.items() if column.required]
+        text = "\n".join([",".join(header), *rows]) + "\n"
         frame, failures = parse_table(FILES[table], text.encode())
         assert not failures, failures[:3]
-        frames[table] = frame
+        frames[table] = with_optional_columns(table, frame)
     return frames
 
 

@@ -117,3 +117,52 @@ def test_overview_bars_are_the_shares_achieved(charted):
     widths = [patch.get_width() for patch in share_axes.patches]
     assert np.allclose(widths, judged.share_achieved)
     assert [t.get_text() for t in share_axes.get_yticklabels()] == list(judged.target_id)
+
+
+def _single_chart(observations, **target_fields):
+    data = build(observations, [target(**target_fields)])
+    gaps = compute_gaps(data, AS_OF)
+    row = gaps.iloc[0]
+    return row, progress_chart(row, target_series(data, gaps, AS_OF)).axes[0]
+
+
+def test_the_reported_line_breaks_where_years_are_missing():
+    """2018 and 2019 are missing: the line stops at 2017 and starts again at 2020."""
+    _, axes = _single_chart(
+        [
+            observation(2017, 500, "2018-02-01"),
+            observation(2020, 800, "2021-02-01"),
+            observation(2021, 900, "2022-02-01"),
+        ]
+    )
+    judged = _line(axes, "reported by KAZ")
+    assert list(judged.get_xdata()) == [2017, 2018, 2020, 2021]
+    values = judged.get_ydata()
+    assert values[0] == 500 and np.isnan(values[1]) and list(values[2:]) == [800, 900]
+    assert judged.get_marker() == "o"  # every reported year keeps its marker
+    assert list(_line(axes, "preliminary").get_xdata()) == [2017, 2020, 2021]
+
+
+def test_a_steep_trend_is_clipped_at_three_times_the_highest_figure():
+    """Doubling a year from 400 in 2023 gives 400 * 2**7 = 51,200 in 2030; the axis stops at
+    3 * max(400, target 1,000) = 3,000, and the trend is clipped there."""
+    _, axes = _single_chart(
+        [
+            observation(2021, 100, "2022-02-01"),
+            observation(2022, 200, "2023-02-01"),
+            observation(2023, 400, "2024-02-01"),
+        ],
+        value_mn=1000,
+        deadline="2030",
+    )
+    trend = _line(axes, "current trend")
+    assert trend.get_ydata()[-1] == pytest.approx(400 * 2**7)
+    assert axes.get_ylim() == (0, pytest.approx(3 * 1000))
+    assert trend.get_clip_on()
+
+
+def test_the_ceiling_does_not_squeeze_an_ordinary_chart(charted):
+    """t1's highest value is its target, 2,000: the axis keeps its headroom above it, well
+    under the 6,000 ceiling."""
+    _, axes = _chart(charted, "t1")
+    assert 2000 < axes.get_ylim()[1] < 3 * 2000

@@ -226,6 +226,33 @@ def test_target_view_passes_params_and_judged_by_on(ten_percent):
     assert set(series.loc[series["role"] == "mirror", "reporter"]) == {"KAZ"}
 
 
+def test_the_status_on_the_partners_statistics_is_beside_it(ten_percent):
+    """KAZ's 10% a year needs 14.5% (2000 / 1331 over three years): needs acceleration.
+    TJK reports 1.2 times as much, 1597.2 in 2023, and needs (2000 / 1597.2)^(1/3) - 1 =
+    7.8% against its 10%: on track. The verdict flips with the reporter."""
+    needed_kaz = (2000 / 1331) ** (1 / 3) - 1
+    needed_tjk = (2000 / (1.2 * 1331)) ** (1 / 3) - 1
+    assert 0.6 <= 0.10 / needed_kaz < 0.95 and 0.10 / needed_tjk >= 0.95
+    own = compute_gaps(ten_percent, AS_OF).set_index("target_id").loc["t1"]
+    assert (own["status"], own["mirror_status"]) == ("needs_acceleration", "on_track")
+    other = compute_gaps(ten_percent, AS_OF, judged_by="partner").set_index("target_id")
+    assert (other.loc["t1", "status"], other.loc["t1", "mirror_status"]) == (
+        "on_track",
+        "needs_acceleration",
+    )
+
+
+def test_a_verdict_that_flips_with_the_reporter_is_a_finding(ten_percent):
+    """The goal above is needs acceleration on KAZ's figures, on track on TJK's."""
+    found = audit(ten_percent, AS_OF)
+    flips = found[found["check"] == "verdict_flips"]
+    assert flips["message"].tolist() == [
+        "t1: needs acceleration on KAZ's statistics, on track on TJK's: the verdict depends "
+        "on whose statistics"
+    ]
+    assert flips["span"].tolist() == ["2023"]
+
+
 def test_target_view_of_an_unknown_id_is_a_key_error(ten_percent):
     """An id not published by the date raises KeyError naming it."""
     with pytest.raises(KeyError, match="no-such-goal"):
@@ -242,6 +269,7 @@ def test_answer_on_ten_percent_growth(ten_percent):
         "asked_for": "t1",
         "as_of": "2024-06-01",
         "status": "needs_acceleration",  # 10 / 14.5 = 0.69: between 0.6 and 0.95
+        "mirror_status": "on_track",  # on TJK's figures, 1.2 times KAZ's
         "judged_by": "KAZ",
         "target_usd_mn": 2000.0,
         "deadline_year": 2026,
@@ -318,7 +346,8 @@ def test_answer_without_a_baseline_says_why(ten_percent):
     assert result["baseline_kind"] is None
     assert result["reason"] == "no full-year value in KAZ's series: nothing to project"
     assert set(result) == {
-        "target_id", "asked_for", "as_of", "status", "judged_by", "target_usd_mn",
+        "target_id", "asked_for", "as_of", "status", "mirror_status", "judged_by",
+        "target_usd_mn",
         "deadline_year", "is_deadline_assumed", "baseline_year", "baseline_usd_mn", "baseline_kind",
         "growth_hist_pct", "growth_needed_pct", "scenarios", "probability", "reason",
     }  # fmt: skip
@@ -496,17 +525,25 @@ def _gap(observed: dict, as_of: str = "2026-03-01", params=None, **goal) -> pd.S
     return gaps.set_index("target_id").loc["t1"]
 
 
+def test_no_year_inside_the_window_gives_no_growth():
+    """Window 2021-2024 holds no earlier year: 2018 is not used (the window never grows),
+    so there is no historical growth and the goal has insufficient history."""
+    row = _gap({2015: 500.0, 2018: 800.0, 2024: 1200.0}, "2025-03-01")
+    assert pd.isna(row["history_start_year"]) and pd.isna(row["growth_hist_pct"])
+    assert row["status"] == "insufficient_history"
+
+
 @pytest.mark.parametrize(
     ("observed", "params", "start"),
     [
-        # Window 2021-2024 holds no earlier year: the latest year before it (2018) starts.
-        ({2015: 500.0, 2018: 800.0, 2024: 1200.0}, GapParams(), 2018),
-        # Window of five years, 2019-2024: 2023 is in it and beats 2018 just before it.
-        ({2018: 800.0, 2023: 1100.0, 2024: 1200.0}, GapParams(window_years=5), 2023),
+        # Window 2021-2024: 2022 is the earliest year in it (2018 lies before it).
+        ({2018: 800.0, 2022: 1000.0, 2023: 1100.0, 2024: 1200.0}, GapParams(), 2022),
+        # Window of six years, 2018-2024: 2018 is in it and starts.
+        ({2018: 800.0, 2023: 1100.0, 2024: 1200.0}, GapParams(window_years=6), 2018),
     ],
 )
-def test_history_starts_in_the_window_else_just_before_it(observed, params, start):
-    """The earliest year inside the window; failing that, the latest year before it."""
+def test_history_starts_at_the_earliest_year_in_the_window(observed, params, start):
+    """The earliest year inside the window, however short the history it gives."""
     row = _gap(observed, "2025-03-01", params)
     assert row["history_start_year"] == start
     span = 2024 - start
@@ -641,6 +678,8 @@ def test_newest_links_carry_the_latest_stated_deadline():
             "deadline_year": pd.array([None, 2027, 2030], dtype="Int64"),
             "stated_year": [2025, 2022, 2023],
             "published_on": pd.to_datetime(["2025-01-01", "2022-01-01", "2023-01-01"]),
+            "value_usd_mn": 2000.0,
+            "relation": "",
         },
         index=[5, 6, 7],
     )
@@ -650,6 +689,64 @@ def test_newest_links_carry_the_latest_stated_deadline():
     ]
     assert links["deadline_year"].dtype == "Int64"
     assert links.index.tolist() == [0] and "index" not in links.columns
+
+
+def _links(*rows, as_of="2027-12-31") -> pd.DataFrame:
+    """Newest links of one chain of (id, value_usd_mn, deadline_year, stated_year[, relation])
+    statements, each superseding the one before."""
+    frame = pd.DataFrame(
+        [(*row, "")[:5] for row in rows],
+        columns=["target_id", "value_usd_mn", "deadline_year", "stated_year", "relation"],
+    )
+    frame["supersedes"] = ["", *frame["target_id"].tolist()[:-1]]
+    frame["deadline_year"] = frame["deadline_year"].astype("Int64")
+    frame["published_on"] = pd.to_datetime(frame["stated_year"].astype(str) + "-06-30")
+    columns = ["target_id", "relation", "deadline_year", "deadline_stated_in"]
+    return newest_links(frame, as_of, GapParams())[[*columns, "is_deadline_assumed"]]
+
+
+def test_a_raised_goal_does_not_inherit_the_smaller_goals_year():
+    """$1 billion "by mid-2024" (2022), raised to $2 billion with no year (2025): judged
+    against 2025 + 5 = 2030, assumed, not against 2024 before it was stated."""
+    links = _links(("a", 1000.0, 2024, 2022), ("b", 2000.0, None, 2025))
+    assert links.to_dict("records") == [
+        {
+            "target_id": "b",
+            "relation": "raised",
+            "deadline_year": 2025 + 5,
+            "deadline_stated_in": None,
+            "is_deadline_assumed": True,
+        }
+    ]
+
+
+def test_a_new_goal_a_month_later_is_not_judged_against_this_year():
+    """$2 billion "this year" (2025), then a new goal of $3 billion (2025): no year carried."""
+    links = _links(("a", 2000.0, 2025, 2025), ("b", 3000.0, None, 2025), as_of="2025-12-31")
+    assert links.iloc[0][["relation", "deadline_year"]].tolist() == ["raised", 2030]
+
+
+def test_a_lowered_goal_keeps_its_own_year_and_a_restatement_carries_it():
+    """$5 bn by 2030 lowered to $3 bn by 2028, then $3 bn restated: 2028 from the lowering."""
+    links = _links(("a", 5000.0, 2030, 2021), ("b", 3000.0, 2028, 2023), ("c", 3000.0, None, 2024))
+    assert links.iloc[0][["relation", "deadline_year", "deadline_stated_in"]].tolist() == [
+        "restated",
+        2028,
+        "b",
+    ]
+
+
+def test_a_carried_year_before_the_restatement_is_assumed():
+    """$2 bn by 2024 (2021) restated with no year in 2025: 2024 is before the statement,
+    so the goal is judged against 2025 + 5, labelled assumed."""
+    links = _links(("a", 2000.0, 2024, 2021), ("b", 2000.0, None, 2025))
+    assert links.iloc[0][["deadline_year", "is_deadline_assumed"]].tolist() == [2030, True]
+
+
+def test_the_relation_written_in_the_data_wins():
+    """A new value the curator calls a restatement (a currency's rate moved) carries."""
+    links = _links(("a", 1000.0, 2027, 2021), ("b", 1040.0, None, 2023, "restated"))
+    assert links.iloc[0][["relation", "deadline_year"]].tolist() == ["restated", 2027]
 
 
 # --- audit -------------------------------------------------------------------------------
@@ -693,12 +790,13 @@ def test_a_growth_only_claim_cites_its_row_the_level_and_the_base():
 
 @pytest.mark.parametrize("order", [1, -1])
 def test_touching_ranges_do_not_disagree(order):
-    """$1.2 billion (1,150-1,250) and $1.3 billion (1,250-1,350) can both be true."""
+    """$1.2 billion (1,150-1,250) and $1.3 billion (1,250-1,350) can both be true. (Which
+    of the two is current is a tie-break of the same day: a tie_break finding.)"""
     rows = [
         _billions(2024, "1.2", "2025-02-01", source_id="s-a"),
         _billions(2024, "1.3", "2025-02-01", source_id="s-b"),
     ]
-    assert _audit(rows[::order]).empty
+    assert _audit(rows[::order])["check"].tolist() == ["tie_break"]
 
 
 def test_disagreement_on_the_same_day_and_findings_sorted_by_check():
@@ -710,11 +808,12 @@ def test_disagreement_on_the_same_day_and_findings_sorted_by_check():
         observation(2021, 1100.0, "2022-02-01", source_id="s-b"),
     ]
     findings = _audit(rows)
-    assert findings["check"].tolist() == ["jump", "jump", "sources_disagree"]
-    assert findings.index.tolist() == [0, 1, 2]
+    assert findings["check"].tolist() == ["jump", "jump", "sources_disagree", "tie_break"]
+    assert findings.index.tolist() == [0, 1, 2, 3]
     assert findings.iloc[2]["message"] == (
-        "1000 ($1000 million, s-a) and 1100 ($1100 million, s-b) differ beyond rounding; "
-        "published the same day, so neither is taken as a revision"
+        "$1 bn ($1000 million, s-a: $999.5 m to $1.0005 bn) and $1.1 bn ($1100 million, s-b: "
+        "$1.0995 bn to $1.1005 bn) differ beyond rounding; published the same day "
+        "(2022-02-01), so their order is unknown"
     )
 
 

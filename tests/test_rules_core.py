@@ -94,7 +94,10 @@ def test_format_usd_mn(value_mn, compact, shown):
         (1000.0, 10.0, "over", 990.0, np.inf),  # a lower bound: no upper end
         (1000.0, 10.0, "at least", 990.0, np.inf),
         (1000.0, 10.0, "less than", 0.0, 1010.0),  # an upper bound: down to nothing
-        (1000.0, 10.0, "nearly", 0.0, 1010.0),  # "nearly": from below
+        # "nearly": just below, down 5% of the value (50 > the precision 10), up to the
+        # value itself (plus the floating-point slack), never above it.
+        (1000.0, 10.0, "nearly", 950.0, 1000.0 + 1000e-9),
+        (1000.0, 80.0, "almost", 920.0, 1000.0 + 1000e-9),  # ... or the precision if wider
     ],
 )
 def test_value_range_of_one_figure(value, half_width, qualifier, low, high):
@@ -132,15 +135,22 @@ def test_mixed_separators_make_the_last_one_decimal(text, value, decimals):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("about a billion", "found no number"),
-        ("from $1 billion to $2 billion", "found 2 numbers"),
+        (
+            "a lot of money",
+            "no number recognised; write it as printed, e.g. '$1.2 billion', "
+            "'1,1 млрд долларов', 'four billion dollars'",
+        ),
+        (
+            "from $1 billion to $2 billion",
+            "2 numbers recognised ('1', '2'); a figure as written holds exactly one",
+        ),
     ],
 )
 def test_figure_error_counts_the_numbers_found(text, message):
-    """A figure's error says how many numbers it found."""
+    """A figure's error says how many numbers it found, and what a readable one is."""
     with pytest.raises(FigureError) as error:
         parse_figure(text)
-    assert str(error.value) == f"a figure as written holds exactly one number; {message}"
+    assert str(error.value) == message
 
 
 def test_growth_error_names_the_rule():
@@ -182,7 +192,6 @@ GOAL = {
     "target_usd_mn": 2000.0,
     "deadline_usd_mn": np.nan,
     "deadline_year": 2027,
-    "annual_points": 4,
     "growth_hist_pct": 18.0,
     "progress_ratio": 0.97,
 }
@@ -219,11 +228,18 @@ def test_a_deadline_year_that_reached_the_target_is_not_missed():
     )
 
 
-def test_an_unknown_growth_is_no_condition():
-    """A missing value in a nullable column makes its condition false, not true: an
-    unknown growth is neither reversing nor on track."""
+def test_an_unknown_growth_is_insufficient_history():
+    """No earlier year inside the window gives no growth: insufficient history, neither
+    reversing nor on track, also as a nullable column's missing value."""
     gaps = pd.DataFrame([GOAL]).astype({"growth_hist_pct": "Float64", "progress_ratio": "Float64"})
     gaps.loc[0, ["growth_hist_pct", "progress_ratio"]] = pd.NA
+    assert assign_status(gaps, date(2025, 3, 1), GapParams()).tolist() == ["insufficient_history"]
+
+
+def test_an_unknown_progress_ratio_is_no_condition():
+    """A missing ratio with a growth above zero makes no threshold true: the fallback."""
+    gaps = pd.DataFrame([GOAL]).astype({"progress_ratio": "Float64"})
+    gaps.loc[0, "progress_ratio"] = pd.NA
     assert assign_status(gaps, date(2025, 3, 1), GapParams()).tolist() == ["off_track"]
 
 

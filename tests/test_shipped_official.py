@@ -216,3 +216,23 @@ def test_a_release_without_a_printed_date_needs_released(copy, run_cli):
     assert code == 1
     assert "prints no release date: give it with --released" in out
     assert _digests(copy) == before
+
+
+def test_the_coverage_table_in_the_data_dictionary_is_current(shipped):
+    """datasets/README.md repeats the report's coverage table as of 2026-11-30."""
+    from tracker import target_series
+    from tracker.analysis.coverage import coverage
+
+    gaps = compute_gaps(shipped, "2026-11-30")
+    table = coverage(
+        shipped.targets, gaps, target_series(shipped, gaps, "2026-11-30"), "2026-11-30"
+    )
+    readme = (SHIPPED / "README.md").read_text(encoding="utf-8")
+    for row in table.itertuples(index=False):
+        line = (
+            f"| {row.country_a}–{row.country_b} | {row.goals} | {row.statements} | "
+            f"{row.latest_stated_date} | {row.official_years or '–'} | "
+            f"{row.news_only_years or '–'} |"
+        )
+        assert line in readme, line
+    assert len(table) >= 15 and table["statements"].sum() >= 40

@@ -100,7 +100,8 @@ def test_audit_convicts_the_pakistan_2024_growth_claim(findings):
     low = 100 * ((53.7 - 0.05) / (52.5 + 0.05) - 1)
     high = 100 * ((53.7 + 0.05) / (52.5 - 0.05) - 1)
     assert row.message == (
-        f"stated +0.9%, but 53.7 / 52.5 implies {low:+.2f}% to {high:+.2f}% given the rounding"
+        f"stated +0.9% (+0.85% to +0.95%), but $53.7 m after $52.5 m in 2023 implies "
+        f"{low:+.2f}% to {high:+.2f}% given the rounding"
     )
     assert "observations.csv:" in row.rows and "trend-2025-08-11" in row.source_ids
     assert row.severity == "warning"
@@ -108,11 +109,14 @@ def test_audit_convicts_the_pakistan_2024_growth_claim(findings):
 
 def test_audit_convicts_the_tajikistan_half_year_claim(findings):
     row = _find(findings, "growth_claim", "KAZ", "TJK", "2022-01/2022-06")
-    assert row.message.startswith("stated +16.5%, but 621.4 / 519.02 implies +19.7")
+    assert row.message.startswith(
+        "stated +16.5% (+16.45% to +16.55%), but $621.4 m after $519.02 m in 2021-01/2021-06 "
+        "implies +19.7"
+    )
 
 
 def test_audit_flags_the_unit_slip_and_mirrors(findings):
-    assert "80 in 2017" in _find(findings, "jump", "KAZ", "TJK", "2017").message
+    assert "$80 m in 2017" in _find(findings, "jump", "KAZ", "TJK", "2017").message
     mirror = _find(findings, "mirror", "KAZ", "PAK", "2022")
     assert f"ratio {197 / 73.5:.2f}" in mirror.message
     _find(findings, "sources_disagree", "PAK", "KAZ", "2021")
@@ -138,7 +142,11 @@ def test_audit_exports_plus_imports_must_make_the_total():
     )
     found = audit(data)
     row = found[found.check == "flows_add_up"].iloc[0]
-    assert row.message.startswith("exports 30 + imports 50 = 80, but the total is 100")
+    # 29.5-30.5 + 49.5-50.5 = 79-81 against 99.5-100.5.
+    assert row.message == (
+        "exports $30 m + imports $50 m give $79 m to $81 m at their rounding, but the total "
+        "is $100 m ($99.5 m to $100.5 m)"
+    )
     consistent = build(
         [
             observation(2023, 80.4, "2024-02-01"),

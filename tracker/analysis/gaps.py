@@ -8,7 +8,7 @@ Formulas (:mod:`tracker.core.growth`), for target value T, deadline year D, base
 b with value V_b:
 
 - historical growth ``g_hist = (V_b / V_s) ** (1 / (b - s)) - 1``, from the earliest year
-  ``s >= b - window`` with a value (failing that, the latest year before the window);
+  ``s >= b - window`` with a value (none: no historical growth);
 - required growth ``g_req = (T / V_b) ** (1 / (D - b)) - 1`` (met when year D's total
   reaches T);
 - gap ``g_req - g_hist`` in points; progress ratio ``g_hist / g_req``;
@@ -38,8 +38,12 @@ from tracker.core.vocabulary import SERIES_KEY
 from tracker.loading.datasets import Datasets
 from tracker.validation.tables import gap_table
 
-__all__ = ["compute_gaps", "newest_links", "target_series"]
+__all__ = ["compute_gaps", "link_relations", "newest_links", "target_series"]
 
+#: Relations that give a goal a new value, so that no year stated before carries over.
+_NEW_VALUE = ("raised", "lowered")
+#: Relative difference under which two statements' values count as the same value.
+_SAME_VALUE = 1e-9
 _MIRROR_KEY = [f"mirror_{column}" for column in SERIES_KEY]
 #: Goal columns the gap table carries as they are.
 _GOAL_COLUMNS = [
@@ -56,40 +60,92 @@ _GOAL_COLUMNS = [
     "source_id",
     "chain_root",
     "chain_length",
+    "relation",
 ]
+
+
+def link_relations(links: pd.DataFrame) -> pd.Series:
+    """How each statement relates to the one it supersedes: the ``relation`` written in
+    the data, else read from the values (same value: ``restated``, or ``re-dated`` when it
+    states another year; a higher one ``raised``, a lower one ``lowered``); empty for a
+    first statement.
+
+    ``links`` needs ``target_id``, ``supersedes``, ``relation``, ``value_usd_mn`` and
+    ``deadline_year``.
+
+    Examples
+    --------
+    >>> links = pd.DataFrame({"target_id": ["a", "b", "c", "d"], "supersedes": ["", "a", "b", "c"],
+    ...     "relation": ["", "", "", "restated"], "value_usd_mn": [1000.0, 1000.0, 2000.0, 3000.0],
+    ...     "deadline_year": pd.array([2024, 2026, None, None], dtype="Int64")})
+    >>> link_relations(links).tolist()  # the data's own word wins over the values
+    ['', 're-dated', 'raised', 'restated']
+    """
+    by_id = links.set_index("target_id")
+    value = links["value_usd_mn"].astype(float)  # an empty frame's column may be text
+    before = links["supersedes"].map(by_id["value_usd_mn"]).astype(float)
+    before_year = links["supersedes"].map(by_id["deadline_year"]).astype("Int64")
+    same = np.isclose(value, before, rtol=_SAME_VALUE, atol=0.0)
+    new_year = (
+        links["deadline_year"].notna() & (links["deadline_year"] != before_year).fillna(True)
+    ).to_numpy(dtype=bool)
+    derived = np.select(
+        [before.isna().to_numpy(), same & new_year, same, (value > before).to_numpy()],
+        ["", "re-dated", "restated", "raised"],
+        "lowered",
+    )
+    return links["relation"].where(links["relation"] != "", pd.Series(derived, index=links.index))
 
 
 def newest_links(targets: pd.DataFrame, as_of, params: GapParams) -> pd.DataFrame:
     """The newest statement of every goal known as of a date, with its effective deadline.
 
-    A restatement without a year keeps the latest year stated earlier in its chain; a
-    chain that never stated one is judged against ``stated year + assumed_horizon_years``,
+    A restatement without a year keeps the latest year stated earlier for the same value;
+    a raised or lowered goal does not inherit a year set for the old value. No goal is
+    judged against a deadline before the year it was stated: such a goal, like one whose
+    value never had a year, is judged against ``stated year + assumed_horizon_years``,
     flagged ``is_deadline_assumed``.
 
     Examples
     --------
-    >>> targets = pd.DataFrame({"target_id": ["a", "b"], "supersedes": ["", "a"],
-    ...     "deadline_year": pd.array([2027, None], dtype="Int64"), "stated_year": [2024, 2025],
-    ...     "published_on": pd.to_datetime(["2024-08-22", "2025-02-12"])})
-    >>> links = newest_links(targets, "2025-12-31", GapParams())
-    >>> columns = ["target_id", "deadline_year", "deadline_stated_in", "chain_length"]
-    >>> links[columns].to_dict("records")
-    [{'target_id': 'b', 'deadline_year': 2027, 'deadline_stated_in': 'a', 'chain_length': 2}]
+    >>> targets = pd.DataFrame({"target_id": ["a", "b", "c"], "supersedes": ["", "a", "b"],
+    ...     "relation": "", "value_usd_mn": [1000.0, 1000.0, 2000.0],
+    ...     "deadline_year": pd.array([2027, None, None], dtype="Int64"),
+    ...     "stated_year": [2024, 2025, 2026],
+    ...     "published_on": pd.to_datetime(["2024-08-22", "2025-02-12", "2026-03-01"])})
+    >>> columns = ["target_id", "deadline_year", "deadline_stated_in", "relation"]
+    >>> newest_links(targets, "2025-12-31", GapParams())[columns].to_dict("records")
+    [{'target_id': 'b', 'deadline_year': 2027, 'deadline_stated_in': 'a', 'relation': 'restated'}]
+    >>> links = newest_links(targets, "2026-12-31", GapParams())  # raised: no year carried
+    >>> links[columns + ["is_deadline_assumed"]].to_dict("records")
+    [{'target_id': 'c', 'deadline_year': 2031, 'deadline_stated_in': None, 'relation': 'raised',
+      'is_deadline_assumed': True}]
     """
     known = targets[published_by(targets, as_of)].copy()
     known = known.join(chain_roots(known["target_id"], known["supersedes"]))
     known["chain_length"] = known.groupby("chain_root")["target_id"].transform("size")
+    known["relation"] = link_relations(known)
+    # A new value starts a new goal within the chain: years are carried only inside it.
+    known = known.sort_values(["chain_root", "chain_depth"])
+    starts = known["relation"].isin(_NEW_VALUE) | (known["chain_depth"] == 0)
+    known["_goal"] = starts.astype(int).groupby(known["chain_root"]).cumsum()
 
     dated = known[known["deadline_year"].notna()].sort_values("chain_depth")
-    stated = dated.drop_duplicates("chain_root", keep="last").set_index("chain_root")
+    stated = dated.drop_duplicates(["chain_root", "_goal"], keep="last")
+    stated = stated.set_index(["chain_root", "_goal"])
     superseded = known["supersedes"][known["supersedes"].isin(known["target_id"])]
     newest = known[~known["target_id"].isin(superseded)].copy()
-    newest["deadline_stated_in"] = newest["chain_root"].map(stated["target_id"])
-    carried = newest["chain_root"].map(stated["deadline_year"]).astype("Int64")
-    newest["is_deadline_assumed"] = carried.isna()
+    goal = pd.MultiIndex.from_frame(newest[["chain_root", "_goal"]])
+    carried = pd.Series(stated["deadline_year"].reindex(goal).to_numpy(), index=newest.index)
+    carried = carried.astype("Int64")
+    stated_in = pd.Series(stated["target_id"].reindex(goal).to_numpy(), index=newest.index)
+    # A year before the statement cannot judge it: the goal is treated as undated.
+    usable = carried.notna() & (carried >= newest["stated_year"]).fillna(False)
+    newest["deadline_stated_in"] = stated_in.where(usable, None)
+    newest["is_deadline_assumed"] = ~usable.to_numpy(dtype=bool)
     assumed = newest["stated_year"] + params.assumed_horizon_years
-    newest["deadline_year"] = carried.fillna(assumed).astype("Int64")
-    return newest.reset_index(drop=True)
+    newest["deadline_year"] = carried.where(usable).fillna(assumed).astype("Int64")
+    return newest.drop(columns="_goal").sort_index().reset_index(drop=True)
 
 
 def _selected_series(
@@ -165,17 +221,12 @@ def _baseline(points: pd.DataFrame, window: int) -> pd.DataFrame:
     base["annual_points"] = points.groupby("target_id").size()
 
     earlier = points.merge(base["baseline_year"], left_on="target_id", right_index=True)
-    earlier = earlier[earlier["year"] < earlier["baseline_year"]]
-    window_start = earlier["baseline_year"] - window
-    # Prefer the earliest year inside the window; failing that, the latest before it.
-    earlier = earlier.assign(
-        distance=np.where(
-            earlier["year"] >= window_start,
-            earlier["year"] - window_start,
-            window_start - earlier["year"] + 10 * window,
-        )
+    # The earliest year inside the window: shorter when history is shorter, never longer.
+    inside = (earlier["year"] < earlier["baseline_year"]) & (
+        earlier["year"] >= earlier["baseline_year"] - window
     )
-    start = earlier.sort_values("distance").drop_duplicates("target_id").set_index("target_id")
+    earlier = earlier[inside]
+    start = earlier.sort_values("year").drop_duplicates("target_id").set_index("target_id")
     base["history_start_year"] = start["year"]
     base["history_start_usd_mn"] = start["value_usd_mn"]
     return base
@@ -228,6 +279,8 @@ def compute_gaps(
         One row per newest link of every target chain known by ``as_of`` (potentials
         included, with status ``not_judged``), validated by
         :data:`tracker.validation.tables.gap_table`. Growth rates are in percent.
+        ``mirror_status`` is the status the goal would have on the other country's
+        statistics (on its own reporter's, when ``judged_by="partner"``).
 
     Examples
     --------
@@ -236,8 +289,19 @@ def compute_gaps(
     >>> row = gaps.set_index("chain_root").loc["kaz-tjk-2bn-2018"]
     >>> row["baseline_usd_mn"], round(row["growth_req_pct"], 3)
     (np.float64(1200.0), np.float64(18.563))
+    >>> row["status"], row["mirror_status"]  # on Tajikistan's figures: no full year
+    ('off_track', 'no_baseline')
     """
     as_of, params = to_date(as_of), params or GapParams()
+    out = _judged(data, as_of, params, judged_by)
+    # The verdict on the other country's statistics, beside it: a flip is worth knowing.
+    other = _judged(data, as_of, params, None if judged_by else "partner")
+    out["mirror_status"] = out["target_id"].map(other.set_index("target_id")["status"])
+    return gap_table.validate(out)
+
+
+def _judged(data: Datasets, as_of, params: GapParams, judged_by: str | None) -> pd.DataFrame:
+    """The gap table's rows on one side's statistics, before validation."""
     goals = newest_links(data.targets, as_of, params)
     keys = series_keys(goals, judged_by)
     current, series = _selected_series(data, keys, as_of)
@@ -288,5 +352,4 @@ def compute_gaps(
     )
     out["status"] = assign_status(out, as_of, params)
     out = out.drop(columns=["ytd_year", "deadline_usd_mn"])
-    out = out.sort_values("target_id", ignore_index=True)
-    return gap_table.validate(out)
+    return out.sort_values("target_id", ignore_index=True)

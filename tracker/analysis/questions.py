@@ -109,6 +109,7 @@ def answer(
         "asked_for": target_id,
         "as_of": str(to_date(as_of)),
         "status": row["status"],
+        "mirror_status": row["mirror_status"],
         "judged_by": row["judged_by"],
         "target_usd_mn": float(row["target_usd_mn"]),
         "deadline_year": deadline_year,

@@ -15,7 +15,7 @@ from tracker.core.coding import factorize
 from tracker.core.figures import is_point
 from tracker.core.periods import MONTHS_IN_YEAR, is_year_to_date, to_date, year_earlier
 from tracker.core.vintages import current_rows
-from tracker.core.vocabulary import MIRROR_FLOW, OBSERVATION_KEY, SERIES_KEY
+from tracker.core.vocabulary import MIRROR_FLOW, SERIES_KEY
 from tracker.loading.datasets import Datasets
 
 __all__ = [
@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 #: Columns of the annual series.
+#: A figure's key by the months it covers: ``2024`` and ``2024-01/2024-12`` are one figure.
+_MONTHS_KEY = [*SERIES_KEY, "span_start", "span_end"]
 _ANNUAL = [*SERIES_KEY, "year", "value_usd_mn", "is_official", "file", "line", "source_id"]
 
 
@@ -98,7 +100,8 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
 def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     """The value current as of a date for every reporter, partner, flow and span.
 
-    Only rows published by ``as_of`` count. Of several, an official figure beats a
+    Only rows published by ``as_of`` count; rows covering the same months are one figure
+    however their span is spelled. Of several, an official figure beats a
     reported one; then the newest point figure is current (a tie goes to the row further
     down its file, the later entry); a bound ("over", "less than") is used only where no
     point figure of its kind exists, since it is not a level
@@ -108,8 +111,9 @@ def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     Examples
     --------
     >>> obs = pd.DataFrame({"reporter": "KAZ", "partner": "TJK", "flow": "total",
-    ...     "span": "2024", "value": [1.1, 1.2, 1.5], "qualifier": ["", "", "over"],
-    ...     "is_official": False,
+    ...     "span": ["2024", "2024-01/2024-12", "2024"], "value": [1.1, 1.2, 1.5],
+    ...     "span_start": pd.Period("2024-01", "M"), "span_end": pd.Period("2024-12", "M"),
+    ...     "qualifier": ["", "", "over"], "is_official": False,
     ...     "published_on": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-03-10"]),
     ...     "file": "observations.csv", "line": [2, 3, 4], "value_usd_mn": [1100, 1200, 1500]})
     >>> current_vintage(obs, "2025-12-31")[["value_usd_mn", "revisions"]].to_dict("records")
@@ -117,10 +121,10 @@ def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     """
     known = obs[published_by(obs, as_of) & obs["value"].notna()]
     known = known.assign(_is_point=is_point(known["qualifier"]))
-    current, ordered = current_rows(known, OBSERVATION_KEY, ("_is_point",))
+    current, ordered = current_rows(known, _MONTHS_KEY, ("_is_point",))
     current = current.drop(columns="_is_point")
-    revisions = ordered.groupby(OBSERVATION_KEY, observed=True).size().rename("revisions") - 1
-    return current.merge(revisions.reset_index(), on=OBSERVATION_KEY, how="left")
+    revisions = ordered.groupby(_MONTHS_KEY, observed=True).size().rename("revisions") - 1
+    return current.merge(revisions.reset_index(), on=_MONTHS_KEY, how="left")
 
 
 def annual_series(current: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from tracker.core.statuses import NOT_JUDGED
 from tracker.core.text import printable
 from tracker.importers import run_import as import_file
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
-from tracker.output.render import safe_csv
+from tracker.output.render import safe_csv, text_cell, versus_target
 from tracker.output.report import NothingToReport, build_report, month_end
 from tracker.validation.tables import STATUS_COLUMNS
 
@@ -114,6 +114,7 @@ _TEXT_COLUMNS = [
     "growth_req_pct",
     "gap_pp",
     "status",
+    "mirror_status",
 ]
 
 
@@ -158,7 +159,8 @@ def _emit(table: pd.DataFrame, fmt: str, text_columns: list[str]) -> None:
     elif table.empty:
         print("(none)")
     else:
-        print(table[text_columns].to_string(index=False, float_format=lambda x: f"{x:,.2f}"))
+        # Cells formatted here, not by pandas: a missing value reads "–", never NaN or <NA>.
+        print(table[text_columns].map(text_cell).to_string(index=False))
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -273,6 +275,10 @@ def _judged_by(args: argparse.Namespace) -> str | None:
     return None if args.judged_by == "own" else "partner"
 
 
+def _usd_mn_text(value_mn: float) -> str:
+    return f"{value_mn:,.1f} USD mn"
+
+
 def run_whatif(args: argparse.Namespace) -> int:
     """``tracker whatif``: what it would take to meet one target.
 
@@ -301,7 +307,8 @@ def run_whatif(args: argparse.Namespace) -> int:
         assumed = " (assumed)" if answer["is_deadline_assumed"] else ""
         head = (
             f"{answer['target_id']}: {answer['target_usd_mn']:,.0f} USD mn by "
-            f"{answer['deadline_year']}{assumed}, status {answer['status']}"
+            f"{answer['deadline_year']}{assumed}, status {answer['status']} "
+            f"({answer['mirror_status']} on the other side's statistics)"
         )
     print(
         head
@@ -320,7 +327,8 @@ def run_whatif(args: argparse.Namespace) -> int:
     if answer["growth_needed_pct"] is not None:
         print(f"  growth needed     {answer['growth_needed_pct']:+.2f}% a year")
     for s in answer["scenarios"]:
-        verdict = "met" if s["is_met"] else f"short by {s['shortfall_usd_mn']:,.1f} USD mn"
+        against = versus_target(s["shortfall_usd_mn"], _usd_mn_text)
+        verdict = f"met, {against}" if s["is_met"] else against
         print(
             f"  at {s['growth_pct']:+.1f}% a year: {s['projected_usd_mn']:,.1f} USD mn in "
             f"{answer['deadline_year']}, {verdict}"

@@ -17,6 +17,7 @@ __all__ = [
     "MAX_SIMULATED_VALUES",
     "MIN_HISTORICAL_RATES",
     "MIRROR_TOLERANCE",
+    "NEARLY_SHARE",
     "GapParams",
 ]
 
@@ -31,6 +32,10 @@ MIRROR_TOLERANCE = 0.25
 JUMP_FACTOR = 5.0
 #: "About" a figure widens its precision to at least this share of the value.
 ABOUT_SHARE = 0.05
+#: "Nearly" or "almost" a figure is just below it: within this share of the value under it
+#: (or the printed precision, if wider). The same share as "about", on one side: "nearly
+#: $28.5 billion" is $27.075-28.5 billion, not anything from zero up.
+NEARLY_SHARE = 0.05
 #: Every range is at least this share of its value wide on each side: figures released
 #: with all their digits (no rounding to widen them) still carry the floating-point error
 #: of unit conversion and sums, about 1e-15 of the value.

@@ -29,6 +29,7 @@ __all__ = [
     "spans_frame",
     "to_date",
     "year_earlier",
+    "year_ranges",
 ]
 
 # ASCII digits only: int() reads "２０３０" and pandas does not, so neither may pass here.
@@ -293,3 +294,22 @@ def to_date(value) -> date:
     if precision != "day":
         raise DateError(f"{value!r} is not a day written YYYY-MM-DD")
     return first
+
+
+def year_ranges(years) -> str:
+    """Years as runs of consecutive years.
+
+    Examples
+    --------
+    >>> year_ranges([2020, 2018, 2019, 2024])
+    '2018-2020, 2024'
+    >>> year_ranges([])
+    ''
+    """
+    runs: list[list[int]] = []
+    for year in sorted(set(map(int, years))):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)

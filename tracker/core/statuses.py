@@ -14,7 +14,7 @@ from tracker.core.growth import is_met
 from tracker.core.params import GapParams
 from tracker.core.vocabulary import POTENTIAL
 
-__all__ = ["NOT_JUDGED", "STATUSES", "STATUS_LABELS", "assign_status"]
+__all__ = ["NOT_JUDGED", "STATUSES", "STATUS_LABELS", "VERDICTS", "assign_status"]
 
 #: How each status reads in a report, in the order reports list them.
 STATUS_LABELS = {
@@ -33,6 +33,8 @@ STATUS_LABELS = {
 NOT_JUDGED = "not_judged"
 #: Every status a goal can have.
 STATUSES = tuple(STATUS_LABELS)
+#: The statuses that pass judgement on a goal (the rest say why none can be passed).
+VERDICTS = ("achieved", "on_track", "needs_acceleration", "off_track", "reversing", "missed")
 #: What a goal is when no condition of :func:`assign_status` holds.
 _FALLBACK = "off_track"
 
@@ -42,13 +44,13 @@ def assign_status(gaps: pd.DataFrame, as_of: date, params: GapParams) -> np.ndar
 
     ``gaps`` needs ``kind``, ``baseline_year``, ``baseline_usd_mn``, ``target_usd_mn``,
     ``deadline_usd_mn`` (the value reported for the deadline year, if any),
-    ``deadline_year``, ``annual_points``, ``growth_hist_pct`` and ``progress_ratio``.
+    ``deadline_year``, ``growth_hist_pct`` and ``progress_ratio``.
 
     Examples
     --------
     >>> row = dict(kind="target", baseline_year=2024, baseline_usd_mn=1200.0,
     ...     target_usd_mn=2000.0, deadline_usd_mn=np.nan, deadline_year=2027,
-    ...     annual_points=4, growth_hist_pct=18.0, progress_ratio=0.97)
+    ...     growth_hist_pct=18.0, progress_ratio=0.97)
     >>> assign_status(pd.DataFrame([row]), date(2025, 3, 1), GapParams()).tolist()
     ['on_track']
     """
@@ -64,7 +66,8 @@ def assign_status(gaps: pd.DataFrame, as_of: date, params: GapParams) -> np.ndar
             "missed",
         ),
         (deadline < as_of.year, "awaiting_data"),
-        (gaps["annual_points"] < 2, "insufficient_history"),
+        # No earlier year inside the growth window (one annual point is the plain case).
+        (gaps["growth_hist_pct"].isna(), "insufficient_history"),
         (gaps["growth_hist_pct"] <= 0, "reversing"),
         (ratio >= params.on_track_ratio, "on_track"),
         (ratio >= params.acceleration_ratio, "needs_acceleration"),

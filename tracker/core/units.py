@@ -14,14 +14,18 @@ __all__ = [
     "MN_PER_BN",
     "MN_PER_SCALE",
     "SCALES",
+    "SCALES_IN_WORDS",
     "USD_PER_MN",
     "format_usd_mn",
     "to_usd_mn",
 ]
 
-#: Millions per unit of each recorded scale.
-MN_PER_SCALE = {"unit": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3}
+#: Millions per unit of each recorded scale, from the smallest: the one home of the scales
+#: (validation's closed list, the words read in a figure as written and the conversion).
+MN_PER_SCALE = {"unit": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3, "trillion": 1e6}
 SCALES = tuple(MN_PER_SCALE)
+#: The scales in words, for column descriptions and messages: "unit, ... or trillion".
+SCALES_IN_WORDS = f"{', '.join(SCALES[:-1])} or {SCALES[-1]}"
 #: US dollars in one US dollar million.
 USD_PER_MN = 1e6
 #: Millions in a billion: from here on a value is shown in billions.
@@ -42,8 +46,8 @@ def to_usd_mn(amount, scale, units_per_usd=1.0):
 
     Examples
     --------
-    >>> to_usd_mn(1.2, "billion")
-    1200.0
+    >>> to_usd_mn(1.2, "billion"), to_usd_mn(2, "trillion")
+    (1200.0, 2000000.0)
     >>> to_usd_mn(300000, "million", units_per_usd=469.44)  # tenge at 469.44 per dollar
     639.059...
     """

@@ -11,6 +11,7 @@ __all__ = [
     "COUNTRIES",
     "CURRENCIES",
     "FLOWS",
+    "LINK_RELATIONS",
     "MIRROR_FLOW",
     "OBSERVATION_KEY",
     "OFFICIAL",
@@ -42,6 +43,9 @@ OFFICIAL_KINDS = ("statistics_release", "database_extract")
 #: How a figure is labelled wherever it is shown: an official one, or a reported one for a
 #: year no official release covers yet.
 OFFICIAL, PRELIMINARY = "official", "preliminary"
+#: How a statement relates to the one it supersedes: the same value (restated, or re-dated
+#: with a new year), or a new value (raised, lowered), which starts a new goal's deadline.
+LINK_RELATIONS = ("restated", "re-dated", "raised", "lowered")
 #: ``target`` is a commitment and is judged; ``potential`` is an estimate, tracked only.
 TARGET_KINDS = ("target", "potential")
 #: The kind of an estimate ("export potential of $1.7 billion"): tracked, never judged.

@@ -125,7 +125,7 @@ def load_datasets(directory: Path | str = "datasets") -> Datasets:
     --------
     >>> data = load_datasets("datasets")
     >>> sorted(data.targets["target_id"])[:2]
-    ['kaz-arm-export-potential-350m', 'kaz-arm-exports-350m-2024']
+    ['kaz-afg-3bn-2023', 'kaz-afg-3bn-2024']
     """
     frames, panels, failures = _check(Path(directory))
     _raise_errors(failures)

@@ -20,7 +20,7 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from tracker.core.failures import Failure
-from tracker.validation.schemas import FILES
+from tracker.validation.schemas import FILES, SCHEMAS
 
 __all__ = [
     "PANEL_PATTERN",
@@ -29,6 +29,7 @@ __all__ = [
     "read_datasets",
     "read_panel_frames",
     "read_table",
+    "with_optional_columns",
 ]
 
 #: Tables that may hold a header and no rows: with every figure in US dollars there is
@@ -231,6 +232,23 @@ def _cell_failures(file: str, line: int, header: list[str], cells: list[str]) ->
     return failures
 
 
+def with_optional_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every optional column its file left out, empty.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"target_id": ["t1"]})
+    >>> with_optional_columns("targets", frame).columns.tolist()
+    ['target_id', 'relation']
+    """
+    absent = [
+        column
+        for column, spec in SCHEMAS[name].columns.items()
+        if not spec.required and column not in frame
+    ]
+    return frame.assign(**dict.fromkeys(absent, "")) if absent else frame
+
+
 def read_datasets(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Failure]]:
     """Read every dataset file as strings, collecting reading failures.
 
@@ -253,7 +271,7 @@ def read_datasets(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Failur
             continue
         if frame.empty and name not in _MAY_BE_EMPTY:
             failures.append(Failure(file, None, None, "", "has a header but no rows"))
-        frames[name] = frame
+        frames[name] = with_optional_columns(name, frame)
     return frames, failures
 
 

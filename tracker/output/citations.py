@@ -13,6 +13,7 @@ import pandas as pd
 
 from tracker.analysis.series import published_by
 from tracker.core.chains import chain_of
+from tracker.core.periods import year_ranges
 from tracker.core.vocabulary import OFFICIAL, PRELIMINARY
 from tracker.loading.datasets import Datasets
 
@@ -22,7 +23,6 @@ __all__ = [
     "source_entry",
     "sources_by_id",
     "statement_history",
-    "year_ranges",
     "years_by_kind",
 ]
 
@@ -71,25 +71,6 @@ def figure_kind(is_official: bool) -> str:
     ('official', 'preliminary')
     """
     return OFFICIAL if is_official else PRELIMINARY
-
-
-def year_ranges(years) -> str:
-    """Years as runs of consecutive years.
-
-    Examples
-    --------
-    >>> year_ranges([2020, 2018, 2019, 2024])
-    '2018-2020, 2024'
-    >>> year_ranges([])
-    ''
-    """
-    runs: list[list[int]] = []
-    for year in sorted(set(map(int, years))):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
 def years_by_kind(series: pd.DataFrame) -> dict[str, str]:

@@ -15,15 +15,35 @@ from tracker.core.units import format_usd_mn
 from tracker.core.vocabulary import POTENTIAL
 from tracker.output.style import COLOURS, DPI, LABELS, SIZE, TrackerFigure, finish, new_figure, tidy
 
-__all__ = ["overview_chart", "progress_chart"]
+__all__ = ["MAX_AXIS_MULTIPLE", "broken_at_gaps", "overview_chart", "progress_chart"]
 
 #: Years shown before the deadline when a chart has no series to set its left edge.
 _EMPTY_SPAN_YEARS = 6
+#: Top of the value axis at most this multiple of the highest value charted (reported
+#: series, mirror, nowcast, target): a steep trend or required path is clipped at the
+#: edge instead of flattening the figures it starts from.
+MAX_AXIS_MULTIPLE = 3.0
 
 
 def _path(start_year: int, start_value: float, end_year: int, rate: float):
     years = np.arange(start_year, end_year + 1)
     return years, compound(start_value, rate, years - start_year)
+
+
+def broken_at_gaps(years, values) -> tuple[np.ndarray, np.ndarray]:
+    """Years and values with a missing value (NaN) in the first year of every gap, so a
+    line drawn through them breaks where years are missing instead of bridging them.
+
+    Examples
+    --------
+    >>> years, values = broken_at_gaps([2017, 2020, 2021], [80.0, 900.0, 1000.0])
+    >>> years.tolist(), values.tolist()
+    ([2017.0, 2018.0, 2020.0, 2021.0], [80.0, nan, 900.0, 1000.0])
+    """
+    years = np.asarray(years, dtype=float)
+    values = np.asarray(values, dtype=float)
+    gaps = np.flatnonzero(np.diff(years) > 1) + 1
+    return np.insert(years, gaps, years[gaps - 1] + 1), np.insert(values, gaps, np.nan)
 
 
 def _mark_preliminary(axes, points: pd.DataFrame, role: str) -> None:
@@ -78,8 +98,7 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
         if len(points):
             label = LABELS[role].format(reporter=points["reporter"].iloc[0])
             axes.plot(
-                points["year"],
-                points["value_usd_mn"],
+                *broken_at_gaps(points["year"], points["value_usd_mn"]),
                 style,
                 color=COLOURS[role],
                 label=label,
@@ -89,6 +108,8 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
             _mark_preliminary(axes, points, role)
 
     deadline, target = int(row["deadline_year"]), float(row["target_usd_mn"])
+    charted = [target, *series["value_usd_mn"], row["nowcast_usd_mn"]]
+    ceiling = MAX_AXIS_MULTIPLE * np.nanmax(np.asarray(charted, dtype=float))
     assumed = bool(row["is_deadline_assumed"])
     first = int(series["year"].min()) if len(series) else deadline - _EMPTY_SPAN_YEARS
     axes.set_xlim(first - 0.5, deadline + 0.5)
@@ -100,7 +121,7 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
             loc="left",
             fontsize=11,
         )
-        return finish(figure, axes)
+        return finish(figure, axes, ceiling)
     axes.plot(
         [deadline],
         [target],
@@ -152,7 +173,7 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
         loc="left",
         fontsize=11,
     )
-    return finish(figure, axes)
+    return finish(figure, axes, ceiling)
 
 
 def overview_chart(gaps: pd.DataFrame) -> TrackerFigure:

@@ -1,10 +1,15 @@
 """Rendering: Jinja2 templates, the filters that format numbers for a reader, and the
 status table as CSV. Text from the datasets is escaped in HTML (autoescape), made inert in
-Markdown (:func:`md`) and neutralised in CSV (:func:`status_csv`).
+Markdown (:func:`md`) and neutralised in CSV (:func:`safe_csv`).
+
+Every text output (report, ``tracker status`` and ``tracker whatif`` as text) shows a
+missing number as :data:`MISSING`, a projection against its target in the words of
+:func:`versus_target`, and the year a trend reaches a target as :func:`whole_year`.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import urlsplit
 
@@ -14,14 +19,34 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from tracker.core.statuses import STATUS_LABELS
 from tracker.core.units import format_usd_mn
 
-__all__ = ["environment", "md", "safe_csv", "web_address"]
+__all__ = [
+    "MISSING",
+    "environment",
+    "is_missing",
+    "md",
+    "safe_csv",
+    "text_cell",
+    "versus_target",
+    "web_address",
+    "whole_year",
+]
+
+#: What every text output shows for a number that is missing or undefined.
+MISSING = "–"
+#: Slack when rounding a fractional year up: floating-point error in ln(T / V) / ln(1 + g)
+#: must not turn an exact year (2026.0000000001) into the next one.
+_YEAR_SLACK = 1e-6
 
 #: Cell starts a spreadsheet would run as a formula (OWASP CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: Line breaks of every kind, as Python's str.splitlines knows them.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
-#: Characters that start Markdown syntax (emphasis, code, links, images, tables, headings).
-_MARKDOWN = re.compile(r"([\\`*_\[\]!|#~{}])")
+#: Characters that start Markdown syntax (emphasis, code, links, images, tables, headings)
+#: and raw HTML or autolinks (``<``, ``>``).
+_MARKDOWN = re.compile(r"([\\`*_\[\]!|#~{}<>])")
+#: An ``&`` that would start a named character reference (``&copy;``); any other ``&``
+#: is shown as it is. A numeric one (``&#60;``) is already broken by its escaped ``#``.
+_REFERENCE = re.compile(r"&(?=[A-Za-z0-9]+;)")
 #: The only schemes a dataset address may link to.
 _WEB_SCHEMES = ("http", "https")
 #: Characters an address must not hold to be written as a link.
@@ -74,42 +99,117 @@ def web_address(text) -> str | None:
     return text if parts.scheme.lower() in _WEB_SCHEMES and parts.netloc else None
 
 
+def is_missing(value) -> bool:
+    """Whether a value has no number to show: None, NaN, NA, NaT or an infinity.
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NA, float("inf"), 0, "2027")]
+    [True, True, True, True, False, False]
+    """
+    if isinstance(value, str):
+        return False
+    if isinstance(value, float) and math.isinf(value):
+        return True
+    return value is None or bool(pd.isna(value))
+
+
+def text_cell(value, digits: int = 2) -> str:
+    """One cell of a text table: a float with thousands separators, anything missing as
+    :data:`MISSING`.
+
+    Examples
+    --------
+    >>> text_cell(1234.567), text_cell(2027), text_cell(float("nan")), text_cell(pd.NA)
+    ('1,234.57', '2027', '–', '–')
+    """
+    if is_missing(value):
+        return MISSING
+    return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def versus_target(shortfall_mn, amount=format_usd_mn) -> str:
+    """Where a projection stands against its target, from the shortfall (target −
+    projection, in US dollar millions): never a negative shortfall.
+
+    ``amount`` writes the (positive) difference; the report's dollars by default.
+
+    Examples
+    --------
+    >>> versus_target(560.0), versus_target(-1490.0)
+    ('short of the target by $560 m', 'above the target by $1.49 bn')
+    >>> versus_target(0.0), versus_target(float("nan"))
+    ('exactly at the target', '–')
+    >>> versus_target(-125.9, amount=lambda mn: f"{mn:,.1f} USD mn")
+    'above the target by 125.9 USD mn'
+    """
+    if is_missing(shortfall_mn):
+        return MISSING
+    if shortfall_mn > 0:
+        return f"short of the target by {amount(shortfall_mn)}"
+    if shortfall_mn < 0:
+        return f"above the target by {amount(-shortfall_mn)}"
+    return "exactly at the target"
+
+
+def whole_year(year_reached) -> str:
+    """The first whole year whose annual value reaches the target, from the fractional
+    ``year_reached`` of the gap table: rounded up, since a year's value is reached only
+    once the year is complete.
+
+    With V_2023 = 1000 growing 10% a year, a target of 1400 is reached at 2026.53: 2026
+    gives 1331, 2027 gives 1464.1, so 2027. A target of 1331 is reached exactly in 2026.
+
+    Examples
+    --------
+    >>> whole_year(2026.5302864532623), whole_year(2026.0), whole_year(2026.0000000001)
+    ('2027', '2026', '2026')
+    >>> whole_year(float("nan"))
+    '–'
+    """
+    if is_missing(year_reached):
+        return MISSING
+    return str(math.ceil(float(year_reached) - _YEAR_SLACK))
+
+
+def _usd(value) -> str:
+    return MISSING if is_missing(value) else format_usd_mn(value)
+
+
 def _pct(value, signed: bool = True) -> str:
-    if value is None or pd.isna(value):
-        return "–"
+    if is_missing(value):
+        return MISSING
     return f"{value:+.1f}%" if signed else f"{value:.1f}%"
 
 
 def _pp(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:+.1f} pp"
+    return MISSING if is_missing(value) else f"{value:+.1f} pp"
 
 
 def _number(value, digits: int = 2) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f}"
-
-
-def _fractional_year(value) -> str:
-    """A year with its fraction, no thousands separator: 2042.5."""
-    return "–" if value is None or pd.isna(value) else f"{value:.1f}"
+    return MISSING if is_missing(value) else f"{value:,.{digits}f}"
 
 
 def _year(value) -> str:
-    return "–" if value is None or pd.isna(value) else str(int(value))
+    return MISSING if is_missing(value) else str(int(value))
 
 
 def md(text) -> str:
-    """Dataset text inert in Markdown: no raw HTML, no link, image, emphasis, heading or
-    table cell break, and one line.
+    """Dataset text inert in Markdown, and readable as it is: every character that starts
+    Markdown syntax or raw HTML is backslash-escaped (no link, image, emphasis, heading,
+    tag or table cell break), no HTML entity is written, and it is one line.
 
     Examples
     --------
     >>> print(md("![x](http://evil) <b>a|b</b>" + chr(13) + "# heading"))
-    \\!\\[x\\](http://evil) &lt;b&gt;a\\|b&lt;/b&gt; \\# heading
+    \\!\\[x\\](http://evil) \\<b\\>a\\|b\\</b\\> \\# heading
+    >>> print(md("<1 million, Central Asia & ECO, &copy;"))
+    \\<1 million, Central Asia & ECO, \\&copy;
     """
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
+    if is_missing(text):
         return ""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _LINE_BREAKS.sub(" ", _MARKDOWN.sub(r"\\\1", text))
+    text = _MARKDOWN.sub(r"\\\1", str(text))
+    return _LINE_BREAKS.sub(" ", _REFERENCE.sub(r"\\&", text))
 
 
 def environment() -> Environment:
@@ -129,12 +229,13 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        usd=format_usd_mn,
+        usd=_usd,
         pct=_pct,
         pp=_pp,
         number=_number,
         year=_year,
-        fractional_year=_fractional_year,
+        whole_year=whole_year,
+        versus_target=versus_target,
         md=md,
         web=web_address,
         label=STATUS_LABELS.get,

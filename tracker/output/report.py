@@ -23,6 +23,7 @@ from jinja2 import Environment
 from tqdm import tqdm
 
 from tracker.analysis.audit import audit
+from tracker.analysis.coverage import coverage
 from tracker.analysis.gaps import compute_gaps, target_series
 from tracker.analysis.series import current_vintage, published_by
 from tracker.core.params import (
@@ -30,6 +31,7 @@ from tracker.core.params import (
     HORIZONS_YEARS,
     JUMP_FACTOR,
     MIRROR_TOLERANCE,
+    NEARLY_SHARE,
     GapParams,
 )
 from tracker.core.periods import MONTHS_IN_YEAR
@@ -161,7 +163,9 @@ def _methods(params: GapParams, as_of: date) -> list[str]:
     """The methods and assumptions, in words, with the parameters of this run."""
     return [
         "Each goal is judged on the newest statement of its chain of restatements; a "
-        "restatement without a year keeps the last year stated before it.",
+        "restatement without a year keeps the last year stated for the same value, while a "
+        "raised or lowered goal starts without one; no goal is judged against a year before "
+        "it was stated.",
         f"Only figures and statements published by {as_of} are used; a date known only to "
         "the month or year counts from that period's last day. Where several sources give "
         "the same figure, an official one (a statistics release or database extract) is "
@@ -170,21 +174,25 @@ def _methods(params: GapParams, as_of: date) -> list[str]:
         "The annual series holds full-year figures (January-December) or, flagged, the sum "
         "of twelve monthly figures. Part-year figures never enter it; the latest year to "
         "date gives a flagged nowcast.",
-        f"Historical growth: compound annual growth over {params.window_years} years "
-        "(shorter when history is shorter). Required growth: compound annual growth from "
-        "the baseline to the target in the deadline year.",
+        f"Historical growth: compound annual growth from the earliest year within "
+        f"{params.window_years} years before the baseline (shorter when history is "
+        "shorter, never longer). Required growth: compound annual growth from the baseline "
+        "to the target in the deadline year.",
         f"Status: on track from a progress ratio (historical / required growth) of "
         f"{params.on_track_ratio}; needs acceleration from {params.acceleration_ratio}; off "
         "track below; reversing when historical growth is zero or negative. Potentials are "
-        "tracked, never judged.",
+        "tracked, never judged. Each goal also shows the status it would have on the other "
+        "country's statistics.",
         f"No stated deadline: assumed {params.assumed_horizon_years} years after the "
         "statement, always shown as assumed, with the growth needed for "
         f"{', '.join(map(str, HORIZONS_YEARS))} years after the baseline beside it.",
         "Audit: precision from each figure as written (1.2 billion is +/-0.05 billion); "
-        f"'about' widens it to at least {ABOUT_SHARE:.0%}; mirror figures are "
-        f"compared beyond a {MIRROR_TOLERANCE:.0%} difference; a year "
-        f"{JUMP_FACTOR:g} times above or below its neighbours is flagged as a "
-        "possible unit slip.",
+        f"'about' widens it to at least {ABOUT_SHARE:.0%}, 'nearly' reaches "
+        f"{NEARLY_SHARE:.0%} below; news is checked against the releases, growth claims "
+        f"against the levels and each other, part years against whole years; mirror "
+        f"figures are compared beyond a {MIRROR_TOLERANCE:.0%} difference; a typed year "
+        f"{JUMP_FACTOR:g} times above or below the adjacent years is flagged as a possible "
+        "unit slip; a verdict that flips with the reporter is flagged.",
         "All values in US dollars (current), millions unless shown as billions.",
     ]
 
@@ -249,6 +257,7 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "figures": figures,
         "changes": _changes(data, previous_end, as_of, before, gaps),
         "findings": audit(data, as_of).to_dict("records"),
+        "coverage": coverage(data.targets, gaps, series, as_of).to_dict("records"),
         "methods": _methods(params, as_of),
         "horizons": HORIZONS_YEARS,
         "assumed_horizon_years": params.assumed_horizon_years,

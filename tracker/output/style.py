@@ -126,21 +126,27 @@ def tidy(axes: Axes, grid: str) -> None:
         axes.spines[side].set_visible(False)
 
 
-def finish(figure: Figure, axes: Axes) -> Figure:
+def finish(figure: Figure, axes: Axes, ceiling: float | None = None) -> Figure:
     """Label the axes with units, leave room for the legend, and return the figure.
+
+    The value axis runs from 0 to the highest line plus headroom, but never above
+    ``ceiling`` when one is given: lines beyond it are clipped at the edge.
 
     Examples
     --------
     >>> figure, axes = new_figure()
-    >>> _ = axes.plot([2023, 2024], [900, 1200], label="reported")
+    >>> _ = axes.plot([2023, 2024], [900, 12000], label="reported")
     >>> finish(figure, axes).axes[0].get_ylabel()
     'trade, US$ (current)'
+    >>> [float(limit) for limit in finish(figure, axes, ceiling=3000).axes[0].get_ylim()]
+    [0.0, 3000.0]
     """
     axes.set_xlabel("year")
     axes.set_ylabel("trade, US$ (current)")
     axes.yaxis.set_major_formatter(FuncFormatter(usd_tick))
     axes.xaxis.get_major_locator().set_params(integer=True)
     # Room above the highest line for the legend, which sits top left.
-    axes.set_ylim(0, axes.get_ylim()[1] * _HEADROOM)
+    top = axes.get_ylim()[1] * _HEADROOM
+    axes.set_ylim(0, top if ceiling is None else min(top, ceiling))
     axes.legend(fontsize=8, frameon=False, loc="upper left")
     return figure

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from tracker.core.figures import QUALIFIERS
 from tracker.core.periods import DateError, SpanError, parse_dated, parse_span
 from tracker.core.units import SCALES
 from tracker.core.vocabulary import COUNTRIES, CURRENCIES, FLOWS
@@ -24,6 +25,7 @@ __all__ = [
     "IDENTIFIER",
     "NOT_NEGATIVE",
     "POSITIVE",
+    "QUALIFIER",
     "SCALE",
     "SPAN",
     "YEAR",
@@ -94,6 +96,9 @@ COUNTRY = CellRule("is not an ISO 3166-1 alpha-3 country code", COUNTRIES.__cont
 CURRENCY = CellRule("is not an ISO 4217 currency code", CURRENCIES.__contains__)
 FLOW = one_of(FLOWS)
 SCALE = one_of(SCALES)
+#: A word before a figure or a growth; empty when none was printed (a panel's typed column
+#: holds "" or a missing value there, which a CSV cell check never sees).
+QUALIFIER = CellRule(one_of(QUALIFIERS).rule, frozenset(("", *QUALIFIERS)).__contains__)
 SPAN = CellRule(
     "is not a span (YYYY, YYYY-Qn, YYYY-MM or YYYY-MM/YYYY-MM, start <= end)",
     _parses(parse_span, SpanError),

@@ -42,7 +42,7 @@ _KEY = [*OBSERVATION_KEY, "source_id"]
 #: Units per US dollar by (currency, year), from fx_rates.csv.
 Rates = Mapping[tuple[str, int], float]
 #: Millions in a trillion, for the words of the ceiling.
-_MN_PER_TRILLION = 1e6
+_MN_PER_TRILLION = MN_PER_SCALE["trillion"]
 
 
 def rows_where(

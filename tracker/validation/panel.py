@@ -24,8 +24,11 @@ OPTIONAL_COLUMNS = {
     "growth_pct": "",
     "growth_as_written": "",
     "growth_base_span": "",
+    "growth_qualifier": "",
     "note": "",
 }
+#: Optional columns that hold a qualifier ("about", "nearly", ...).
+_QUALIFIERS = ("qualifier", "growth_qualifier")
 
 
 def _each_value(case: cells.CellRule) -> pa.Check:
@@ -52,6 +55,11 @@ observation_panel = pa.DataFrameSchema(
         "scale": pa.Column(None, _each_value(cells.SCALE)),
         "source_id": pa.Column(None, _each_value(cells.IDENTIFIER)),
         **{name: pa.Column(None, required=False, nullable=True) for name in OPTIONAL_COLUMNS},
+        # Qualifiers come from a closed list, in a panel as in a CSV file.
+        **{
+            name: pa.Column(None, _each_value(cells.QUALIFIER), required=False, nullable=True)
+            for name in _QUALIFIERS
+        },
     },
     name="observation_panel",
     strict=True,

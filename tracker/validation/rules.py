@@ -20,6 +20,7 @@ from tracker.core.failures import Failure
 from tracker.core.figures import FigureError, parse_figure, parse_growth
 from tracker.core.periods import DateError, latest_days, parse_dated
 from tracker.core.units import SCALES
+from tracker.core.vocabulary import CURRENCIES
 from tracker.validation.cells import DATED
 from tracker.validation.observations import (
     distinct_countries,
@@ -54,7 +55,8 @@ def _number(cell: str) -> float | None:
 
 
 def _figures_as_written(frames: Frames) -> list[Failure]:
-    """The figure as written must read back as the recorded value and scale."""
+    """The figure as written must read back as the recorded value and scale, and as the
+    recorded currency where it names one."""
     failures = []
     for table in ("observations", "targets"):
         if (frame := frames.get(table)) is None:
@@ -71,11 +73,23 @@ def _figures_as_written(frames: Frames) -> list[Failure]:
             value = _number(row["value"])
             if value is None or row["scale"] not in SCALES:
                 continue
-            if figure.scale != row["scale"] or not math.isclose(figure.value, value, rel_tol=1e-9):
-                rule = (
-                    f"reads as {figure.value:g} {figure.scale}, but the row records "
-                    f"value {row['value']} scale {row['scale']}"
-                )
+            # "<1 million" names no currency; a code that is no ISO code is the cell rule's.
+            other_currency = (
+                bool(figure.currencies)
+                and row["currency"] in CURRENCIES
+                and row["currency"] not in figure.currencies
+            )
+            if (
+                figure.scale != row["scale"]
+                or not math.isclose(figure.value, value, rel_tol=1e-9)
+                or other_currency
+            ):
+                read = f"{figure.value:g} {figure.scale}"
+                recorded = f"value {row['value']} scale {row['scale']}"
+                if other_currency:
+                    read += " " + " or ".join(figure.currencies)
+                    recorded += f" currency {row['currency']}"
+                rule = f"reads as {read}, but the row records {recorded}"
                 failures.append(Failure(FILES[table], int(line), "figure_as_written", text, rule))
     return failures
 
@@ -108,7 +122,10 @@ def _complete_statements(frames: Frames) -> list[Failure]:
         "value",
         "a row states a value, a growth_pct, or both; both are empty",
     )
-    for given, needed in (("growth_pct", "growth_as_written"), ("growth_as_written", "growth_pct")):
+    pairs = [("growth_pct", "growth_as_written"), ("growth_as_written", "growth_pct")]
+    if "growth_qualifier" in obs:  # an optional column: a word before a growth needs one
+        pairs.append(("growth_qualifier", "growth_pct"))
+    for given, needed in pairs:
         failures += _at(
             "observations",
             obs,

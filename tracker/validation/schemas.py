@@ -15,8 +15,8 @@ import re
 import pandera.pandas as pa
 
 from tracker.core.figures import QUALIFIERS
-from tracker.core.units import SCALES
-from tracker.core.vocabulary import FLOWS, SOURCE_KINDS, TARGET_KINDS
+from tracker.core.units import SCALES, SCALES_IN_WORDS
+from tracker.core.vocabulary import FLOWS, LINK_RELATIONS, SOURCE_KINDS, TARGET_KINDS
 from tracker.validation import cells
 
 __all__ = [
@@ -73,6 +73,11 @@ def _column(description: str, *checks: pa.Check, required: bool = False) -> pa.C
     return pa.Column(str, rules, nullable=False, description=description)
 
 
+def _optional(description: str, *checks: pa.Check) -> pa.Column:
+    """A column a file may leave out altogether (added after files existed): read as empty."""
+    return pa.Column(str, list(checks), nullable=False, required=False, description=description)
+
+
 def _schema(name: str, columns: dict[str, pa.Column], key: list[str] | None) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         columns,
@@ -117,12 +122,15 @@ observations = _schema(
             _POSITIVE,
         ),
         "currency": _column("ISO 4217 code of value.", _CURRENCY),
-        "scale": _column("unit, thousand, million or billion.", _one_of(SCALES)),
+        "scale": _column(f"{SCALES_IN_WORDS}.", _one_of(SCALES)),
         "figure_as_written": _column("The figure exactly as printed.", required=False),
         "qualifier": _column("about, over, nearly, at least, ... as printed.", _one_of(QUALIFIERS)),
         "growth_pct": _column("Stated growth in percent, signed.", _IS_NUMBER, _GROWTH),
         "growth_as_written": _column("The growth exactly as printed."),
         "growth_base_span": _column("Span the growth compares with; empty: a year earlier.", _SPAN),
+        "growth_qualifier": _optional(
+            "about, over, nearly, ... before the growth, as printed.", _one_of(QUALIFIERS)
+        ),
         "source_id": _column("The source that printed the figure.", _IDENT, required=True),
         "note": _column("The curator's judgement: period, reporter, relative wording."),
     },
@@ -143,7 +151,7 @@ targets = _schema(
         ),
         "value": _column("Target in currency x scale.", _IS_NUMBER, _POSITIVE, required=True),
         "currency": _column("ISO 4217 code of value.", _CURRENCY, required=True),
-        "scale": _column("unit, thousand, million or billion.", _one_of(SCALES), required=True),
+        "scale": _column(f"{SCALES_IN_WORDS}.", _one_of(SCALES), required=True),
         "figure_as_written": _column("The figure exactly as printed.", required=True),
         "qualifier": _column("at least, about, ... as printed.", _one_of(QUALIFIERS)),
         "kind": _column(
@@ -158,6 +166,11 @@ targets = _schema(
         "source_id": _column("The source that reported it.", _IDENT, required=True),
         "supersedes": _column("target_id of the earlier statement of the same goal.", _IDENT),
         "judged_by": _column("Reporter whose series judges it; empty: country_a.", _COUNTRY),
+        "relation": _optional(
+            "How it relates to the statement it supersedes: restated, re-dated, raised or "
+            "lowered; empty: read from the values.",
+            _one_of(LINK_RELATIONS),
+        ),
         "note": _column("The curator's judgement."),
     },
     key=["target_id"],

@@ -8,7 +8,7 @@ import pandera.pandas as pa
 
 from tracker.core.params import HORIZONS_YEARS
 from tracker.core.statuses import STATUSES
-from tracker.core.vocabulary import COUNTRIES, FLOWS, TARGET_KINDS
+from tracker.core.vocabulary import COUNTRIES, FLOWS, LINK_RELATIONS, TARGET_KINDS
 
 __all__ = ["STATUS_COLUMNS", "gap_table", "typed_observations"]
 
@@ -78,6 +78,11 @@ gap_table = pa.DataFrameSchema(
             str, description="First statement of the goal: its identity across restatements."
         ),
         "chain_length": pa.Column(int, pa.Check.ge(1)),
+        "relation": pa.Column(
+            str,
+            pa.Check.isin(["", *LINK_RELATIONS]),
+            description="How the newest statement relates to the one before (empty: first).",
+        ),
         "baseline_year": _int("Latest year with a full-year value."),
         "baseline_usd_mn": _num("Value in the baseline year.", pa.Check.gt(0)),
         "is_baseline_derived": pa.Column(bool, description="Summed from twelve months."),
@@ -115,6 +120,9 @@ gap_table = pa.DataFrameSchema(
             "Baseline x (1 + year-to-date growth); flagged, never an annual value.", _RATIO_MIN
         ),
         "status": pa.Column(str, pa.Check.isin(STATUSES)),
+        "mirror_status": pa.Column(
+            str, pa.Check.isin(STATUSES), description="Status on the other side's statistics."
+        ),
     },
     name="gap_table",
     strict=True,
@@ -139,4 +147,5 @@ STATUS_COLUMNS = [
     "projected_usd_mn",
     "year_reached",
     "status",
+    "mirror_status",
 ]

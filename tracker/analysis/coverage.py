@@ -1,0 +1,81 @@
+"""Coverage: which pairs have goals, how many statements, and which years rest on
+official figures and which on the news alone."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker.analysis.series import published_by
+from tracker.core.chains import chain_roots
+from tracker.core.periods import year_ranges
+
+__all__ = ["COVERAGE_COLUMNS", "coverage"]
+
+#: One row per pair of countries with a goal.
+COVERAGE_COLUMNS = [
+    "country_a",
+    "country_b",
+    "goals",
+    "statements",
+    "latest_stated_date",
+    "official_years",
+    "news_only_years",
+]
+
+
+def coverage(
+    targets: pd.DataFrame, gaps: pd.DataFrame, series: pd.DataFrame, as_of
+) -> pd.DataFrame:
+    """Goals and years of figures for every pair with a goal, as of a date.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        Typed targets (``Datasets.targets``).
+    gaps : pandas.DataFrame
+        :func:`tracker.analysis.gaps.compute_gaps` as of the same date.
+    series : pandas.DataFrame
+        :func:`tracker.analysis.gaps.target_series` of those gaps.
+    as_of : datetime.date or str
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COVERAGE_COLUMNS`: goals (chains) and statements known by ``as_of``, the
+        latest statement's date, and the years of the goals' judged series with an
+        official figure, and with only a reported one; sorted by pair.
+
+    Examples
+    --------
+    >>> from tracker.analysis.gaps import compute_gaps, target_series
+    >>> from tracker.loading.datasets import load_datasets
+    >>> data = load_datasets("datasets")
+    >>> gaps = compute_gaps(data, "2026-11-30")
+    >>> table = coverage(data.targets, gaps, target_series(data, gaps, "2026-11-30"), "2026-11-30")
+    >>> tjk = table.set_index("country_b").loc["TJK"]
+    >>> int(tjk["goals"]), int(tjk["statements"]), tjk["official_years"], tjk["news_only_years"]
+    (1, 6, '2018-2023', '2017, 2024')
+    """
+    known = targets[published_by(targets, as_of)]
+    known = known.join(chain_roots(known["target_id"], known["supersedes"]))
+    pair = ["country_a", "country_b"]
+    statements = known.groupby(pair).agg(
+        statements=("target_id", "size"), latest_stated_date=("stated_date", "max")
+    )
+    goals = gaps.groupby(pair).size().rename("goals")
+    judged = series[series["role"] == "judged"].merge(gaps[["target_id", *pair]], on="target_id")
+    by_year = judged.groupby([*pair, "year"])["is_official"].any().reset_index()
+    years = by_year.groupby(pair).apply(
+        lambda rows: pd.Series(
+            {
+                "official_years": year_ranges(rows.loc[rows["is_official"], "year"]),
+                "news_only_years": year_ranges(rows.loc[~rows["is_official"], "year"]),
+            }
+        ),
+        include_groups=False,
+    )
+    table = pd.concat([goals, statements], axis=1, join="inner").join(years)
+    table[["official_years", "news_only_years"]] = table[
+        ["official_years", "news_only_years"]
+    ].fillna("")
+    return table.reset_index()[COVERAGE_COLUMNS].sort_values(pair, ignore_index=True)
