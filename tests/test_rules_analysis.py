@@ -912,3 +912,23 @@ def test_an_imported_release_is_checked_against_the_news_only(tmp_path):
         ("total", "2023"),
     ]
     assert against["message"].str.endswith("the official figure is current").all()
+
+
+def test_an_older_point_figure_beats_a_newer_bound():
+    """1,200 (2025-02) against "over 1,500" (2025-03): the point is the level; one revision."""
+    obs = _rows(("2024", 1200.0, "2025-02-10", 2), ("2024", 1500.0, "2025-03-10", 3))
+    obs["qualifier"] = ["", "over"]
+    current = current_vintage(obs, "2025-12-31")
+    assert current[["value_usd_mn", "revisions"]].values.tolist() == [[1200.0, 1]]
+
+
+def test_a_baseline_from_a_release_is_official(tmp_path):
+    """A goal judged on a statistics release's figures: the answer says so."""
+    release = "r1,Release,Office,2025-02-01,,statistics_release,,,\n"
+    directory = write_dataset(tmp_path, sources=SOURCES + release)
+    panel = pd.DataFrame(
+        {"reporter": "KAZ", "partner": "TJK", "flow": "total", "span": ["2022", "2023", "2024"]}
+    ).assign(value=[1000.0, 1100.0, 1500.0], currency="USD", scale="million", source_id="r1")
+    panel.to_parquet(directory / "office.parquet", index=False)
+    result = answer(load_datasets(directory), "t2", "2025-06-01")
+    assert (result["baseline_year"], result["baseline_kind"]) == (2024, "official")

@@ -452,3 +452,13 @@ def test_data_invalid_says_how_many_failures():
 def test_printable_escapes_controls_by_their_code(text, shown):
     """Controls below U+0100 show as \\xNN, others as \\uNNNN; printable text is kept."""
     assert printable(text) == shown
+
+
+def test_is_point_on_a_column():
+    """A qualifier of approximation keeps a level; a bound does not."""
+    assert is_point(pd.Series(["", "about", "over", "less than"])).tolist() == [
+        True,
+        True,
+        False,
+        False,
+    ]
