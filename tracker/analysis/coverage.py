@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from tracker.analysis.series import published_by
-from tracker.core.chains import chain_roots
 from tracker.core.periods import year_ranges
+from tracker.core.vocabulary import OFFICIAL, PRELIMINARY
 
-__all__ = ["COVERAGE_COLUMNS", "coverage"]
+__all__ = ["COVERAGE_COLUMNS", "coverage", "figure_kind", "years_by_kind"]
 
 #: One row per pair of countries with a goal.
 COVERAGE_COLUMNS = [
@@ -57,7 +57,6 @@ def coverage(
     (1, 6, '2018-2023', '2017, 2024')
     """
     known = targets[published_by(targets, as_of)]
-    known = known.join(chain_roots(known["target_id"], known["supersedes"]))
     pair = ["country_a", "country_b"]
     statements = known.groupby(pair).agg(
         statements=("target_id", "size"), latest_stated_date=("stated_date", "max")
@@ -65,17 +64,45 @@ def coverage(
     goals = gaps.groupby(pair).size().rename("goals")
     judged = series[series["role"] == "judged"].merge(gaps[["target_id", *pair]], on="target_id")
     by_year = judged.groupby([*pair, "year"])["is_official"].any().reset_index()
-    years = by_year.groupby(pair).apply(
-        lambda rows: pd.Series(
-            {
-                "official_years": year_ranges(rows.loc[rows["is_official"], "year"]),
-                "news_only_years": year_ranges(rows.loc[~rows["is_official"], "year"]),
-            }
-        ),
-        include_groups=False,
+    # A year is official where any goal's series of the pair has a release for it.
+    years = (
+        by_year.groupby(pair)
+        .apply(
+            lambda rows: pd.Series(years_by_kind(rows.assign(role="judged"))), include_groups=False
+        )
+        .rename(columns={OFFICIAL: "official_years", PRELIMINARY: "news_only_years"})
     )
     table = pd.concat([goals, statements], axis=1, join="inner").join(years)
     table[["official_years", "news_only_years"]] = table[
         ["official_years", "news_only_years"]
     ].fillna("")
     return table.reset_index()[COVERAGE_COLUMNS].sort_values(pair, ignore_index=True)
+
+
+def figure_kind(is_official: bool) -> str:
+    """``official`` or ``preliminary``, the word the report prints for a figure.
+
+    Examples
+    --------
+    >>> figure_kind(True), figure_kind(False)
+    ('official', 'preliminary')
+    """
+    return OFFICIAL if is_official else PRELIMINARY
+
+
+def years_by_kind(series: pd.DataFrame) -> dict[str, str]:
+    """The judged series' official and preliminary years, as :func:`year_ranges`.
+
+    Examples
+    --------
+    >>> series = pd.DataFrame({"role": ["judged"] * 3 + ["mirror"],
+    ...     "year": [2022, 2023, 2024, 2024],
+    ...     "is_official": [True, True, False, True]})
+    >>> years_by_kind(series)
+    {'official': '2022-2023', 'preliminary': '2024'}
+    """
+    judged = series[series["role"] == "judged"]
+    return {
+        figure_kind(kind): year_ranges(judged.loc[judged["is_official"] == kind, "year"])
+        for kind in (True, False)
+    }

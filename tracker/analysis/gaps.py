@@ -31,7 +31,7 @@ from tracker.analysis.series import (
 )
 from tracker.core.chains import chain_roots
 from tracker.core.growth import annual_rate, change, compound, is_met, years_to_reach
-from tracker.core.params import HORIZONS_YEARS, MIRROR_TOLERANCE, GapParams
+from tracker.core.params import HORIZONS_YEARS, MIRROR_TOLERANCE, SAME_VALUE_RTOL, GapParams
 from tracker.core.periods import to_date
 from tracker.core.statuses import assign_status
 from tracker.core.vocabulary import SERIES_KEY
@@ -42,8 +42,6 @@ __all__ = ["compute_gaps", "link_relations", "newest_links", "target_series"]
 
 #: Relations that give a goal a new value, so that no year stated before carries over.
 _NEW_VALUE = ("raised", "lowered")
-#: Relative difference under which two statements' values count as the same value.
-_SAME_VALUE = 1e-9
 _MIRROR_KEY = [f"mirror_{column}" for column in SERIES_KEY]
 #: Goal columns the gap table carries as they are.
 _GOAL_COLUMNS = [
@@ -85,7 +83,7 @@ def link_relations(links: pd.DataFrame) -> pd.Series:
     value = links["value_usd_mn"].astype(float)  # an empty frame's column may be text
     before = links["supersedes"].map(by_id["value_usd_mn"]).astype(float)
     before_year = links["supersedes"].map(by_id["deadline_year"]).astype("Int64")
-    same = np.isclose(value, before, rtol=_SAME_VALUE, atol=0.0)
+    same = np.isclose(value, before, rtol=SAME_VALUE_RTOL, atol=0.0)
     new_year = (
         links["deadline_year"].notna() & (links["deadline_year"] != before_year).fillna(True)
     ).to_numpy(dtype=bool)

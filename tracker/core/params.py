@@ -18,6 +18,7 @@ __all__ = [
     "MIN_HISTORICAL_RATES",
     "MIRROR_TOLERANCE",
     "NEARLY_SHARE",
+    "SAME_VALUE_RTOL",
     "GapParams",
 ]
 
@@ -36,6 +37,9 @@ ABOUT_SHARE = 0.05
 #: (or the printed precision, if wider). The same share as "about", on one side: "nearly
 #: $28.5 billion" is $27.075-28.5 billion, not anything from zero up.
 NEARLY_SHARE = 0.05
+#: Relative difference under which two values of the same thing count as the same value
+#: (a re-imported figure, a restated goal): only float noise, never a revision.
+SAME_VALUE_RTOL = 1e-9
 #: Every range is at least this share of its value wide on each side: figures released
 #: with all their digits (no rounding to widen them) still carry the floating-point error
 #: of unit conversion and sums, about 1e-15 of the value.

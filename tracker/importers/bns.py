@@ -37,15 +37,13 @@ import pandas as pd
 
 from tracker.core.failures import Failure
 from tracker.core.units import MN_PER_SCALE, USD_PER_MN
-from tracker.importers.common import PARSED_COLUMNS, Parsed, check_magnitudes
+from tracker.importers.common import MAX_FILE_BYTES, PARSED_COLUMNS, Parsed, check_magnitudes
 from tracker.importers.names import GROUP_ROWS, country_code, normalise_name, span_of_title
 from tracker.validation.cells import NOT_NEGATIVE
 
 __all__ = ["FLOW_LABELS", "MAX_FILE_BYTES", "REPORTER", "parse_bns", "parse_bns_book", "read_book"]
 
 REPORTER = "KAZ"
-#: The largest workbook read: a release is about 100 KB; a file this big is not one.
-MAX_FILE_BYTES = 50 * 1024 * 1024
 #: The reader runs in a child process with this much address space and time: a damaged
 #: workbook can make it allocate terabytes and abort, or spin; the import then fails
 #: instead of dying with it.

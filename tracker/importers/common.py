@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from tracker.core.coding import key_codes
 from tracker.core.failures import DataInvalid, Failure
+from tracker.core.params import SAME_VALUE_RTOL
 from tracker.core.units import MAX_TRADE_USD_MN, USD_PER_MN, to_usd_mn
 from tracker.core.vocabulary import COUNTRIES, OBSERVATION_KEY, USD
 from tracker.importers.sources import DATABASE_EXTRACT, file_digest, source_record
@@ -31,6 +32,7 @@ from tracker.validation.schemas import FILES, SCHEMAS
 __all__ = [
     "DATABASE_EXTRACT",
     "MAX_BILATERAL_USD",
+    "MAX_FILE_BYTES",
     "PANEL_COLUMNS",
     "PARSED_COLUMNS",
     "ImportResult",
@@ -45,6 +47,9 @@ __all__ = [
 #: A ceiling no bilateral goods flow comes near: the largest pairs trade about $0.6 trillion
 #: a year, so a value above $10 trillion means a scale was applied twice (or a unit slip).
 MAX_BILATERAL_USD = MAX_TRADE_USD_MN * USD_PER_MN
+#: No statistics release or download an importer reads comes near this size (the WDI
+#: bulk file is ~240 kB, a BNS release ~200 kB): a larger file is refused unread.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 #: Columns of the rows an importer parses (values in US dollars; line in the file).
 PARSED_COLUMNS = [*OBSERVATION_KEY, "value_usd", "note", "line"]
 #: Panel columns an importer writes, in this order.
@@ -62,8 +67,6 @@ PANEL_COLUMNS = [
 _KEY = OBSERVATION_KEY
 #: Parsed values are in dollars (scale "unit"); panels hold them in millions.
 _DOLLAR, _PANEL_SCALE = "unit", "million"
-#: Relative difference under which a re-imported value counts as the same value.
-_SAME_VALUE = 1e-9
 
 
 @dataclass
@@ -224,7 +227,7 @@ def _compare(rows: pd.DataFrame, existing: pd.DataFrame) -> tuple[np.ndarray, in
     known = existing[[*_KEY, "value"]].rename(columns={"value": "known_value"})
     matched = rows[[*_KEY, "value"]].reset_index(drop=True).merge(known, on=_KEY, how="left")
     same = np.isclose(
-        matched["value"], matched["known_value"].astype(float), rtol=_SAME_VALUE, atol=0.0
+        matched["value"], matched["known_value"].astype(float), rtol=SAME_VALUE_RTOL, atol=0.0
     )
     identical_keys = matched.loc[same, _KEY].drop_duplicates().assign(_hit=True)
     hit = rows[_KEY].reset_index(drop=True).merge(identical_keys, on=_KEY, how="left")["_hit"]

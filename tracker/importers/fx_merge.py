@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.core.failures import DataInvalid, Failure
+from tracker.core.params import SAME_VALUE_RTOL
 from tracker.importers.common import ImportResult
 from tracker.loading.commit import append_rows, commit, writer_lock
 from tracker.loading.files import parse_table, read_inside
@@ -31,8 +32,6 @@ __all__ = ["FX_COLUMNS", "FxParsed", "merge_fx"]
 #: Columns of the rates an importer parses (``line``: the 1-based line in its file).
 FX_COLUMNS = ["currency", "year", "units_per_usd", "note", "line"]
 #: Relative difference under which a re-imported rate counts as the same rate: the text
-#: may differ ("78.30" and "78.3") while the number is the same.
-_SAME_VALUE = 1e-9
 _FX, _SOURCES = FILES["fx_rates"], FILES["sources"]
 
 
@@ -148,7 +147,9 @@ def _compare(rows: pd.DataFrame, fx: pd.DataFrame) -> tuple[list[bool], int]:
     ):
         earlier = known.get((currency, int(year)), [])
         value = float(units)
-        same = any(math.isclose(value, old, rel_tol=_SAME_VALUE, abs_tol=0.0) for old in earlier)
+        same = any(
+            math.isclose(value, old, rel_tol=SAME_VALUE_RTOL, abs_tol=0.0) for old in earlier
+        )
         identical.append(same)
         revised += bool(earlier) and not same
     return identical, revised

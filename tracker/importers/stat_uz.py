@@ -34,7 +34,7 @@ import pycountry
 
 from tracker.core.failures import Failure
 from tracker.core.units import MIN_TRADE_USD_MN, MN_PER_SCALE, USD_PER_MN
-from tracker.importers.common import PARSED_COLUMNS, Parsed, check_magnitudes
+from tracker.importers.common import MAX_FILE_BYTES, PARSED_COLUMNS, Parsed, check_magnitudes
 from tracker.loading.files import parse_table, read_inside
 from tracker.validation.cells import NOT_NEGATIVE
 
@@ -47,9 +47,6 @@ __all__ = [
     "read_statistics_csv",
 ]
 
-#: The largest file read: a trade-by-partner table is well under a megabyte, so a file of
-#: 50 MB is not one, and is refused before it is read into memory.
-MAX_FILE_BYTES = 50 * 1024 * 1024
 REQUIRED_COLUMNS = ("Code", "Klassifikator", "Klassifikator_ru", "Klassifikator_en")
 #: US dollars in a thousand: national tables print thousand US dollars.
 USD_PER_THOUSAND = MN_PER_SCALE["thousand"] * USD_PER_MN

@@ -60,6 +60,7 @@ from babel.numbers import get_territory_currencies
 
 from tracker.core.failures import Failure
 from tracker.core.vocabulary import CURRENCIES, USD
+from tracker.importers.common import MAX_FILE_BYTES
 from tracker.importers.fx_merge import FX_COLUMNS, FxParsed, merge_fx
 from tracker.validation.cells import YEAR_RANGE
 
@@ -84,8 +85,6 @@ INDICATOR = "PA.NUS.FCRF"
 PUBLISHER = "World Bank"
 TITLE = "World Development Indicators, PA.NUS.FCRF: Official exchange rate (LCU per US$)"
 ADDRESS = "https://data.worldbank.org/indicator/PA.NUS.FCRF"
-#: The WDI file is about 240 kB; anything past this is another file, not a bigger release.
-MAX_FILE_BYTES = 50 * 1024 * 1024
 #: Units per US dollar no rate reaches, even restated: the file spans 8.1e-14 (Brazil 1960
 #: in reais) to 6.7e9 (Zimbabwe 2008); beyond this a decimal point or scale slipped.
 RATE_RANGE = (1e-15, 1e12)

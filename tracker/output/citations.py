@@ -11,19 +11,16 @@ from datetime import date
 
 import pandas as pd
 
+from tracker.analysis.coverage import figure_kind
 from tracker.analysis.series import published_by
 from tracker.core.chains import chain_of
-from tracker.core.periods import year_ranges
-from tracker.core.vocabulary import OFFICIAL, PRELIMINARY
 from tracker.loading.datasets import Datasets
 
 __all__ = [
-    "figure_kind",
     "provenance",
     "source_entry",
     "sources_by_id",
     "statement_history",
-    "years_by_kind",
 ]
 
 #: What the report shows for a year summed from twelve monthly figures.
@@ -59,35 +56,6 @@ def source_entry(sources: pd.DataFrame, source_id: str) -> dict:
         "publisher": row["publisher"],
         "published": row["published_date"],
         "address": row["address"],
-    }
-
-
-def figure_kind(is_official: bool) -> str:
-    """``official`` or ``preliminary``, the word the report prints for a figure.
-
-    Examples
-    --------
-    >>> figure_kind(True), figure_kind(False)
-    ('official', 'preliminary')
-    """
-    return OFFICIAL if is_official else PRELIMINARY
-
-
-def years_by_kind(series: pd.DataFrame) -> dict[str, str]:
-    """The judged series' official and preliminary years, as :func:`year_ranges`.
-
-    Examples
-    --------
-    >>> series = pd.DataFrame({"role": ["judged"] * 3 + ["mirror"],
-    ...     "year": [2022, 2023, 2024, 2024],
-    ...     "is_official": [True, True, False, True]})
-    >>> years_by_kind(series)
-    {'official': '2022-2023', 'preliminary': '2024'}
-    """
-    judged = series[series["role"] == "judged"]
-    return {
-        figure_kind(kind): year_ranges(judged.loc[judged["is_official"] == kind, "year"])
-        for kind in (True, False)
     }
 
 

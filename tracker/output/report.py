@@ -23,7 +23,7 @@ from jinja2 import Environment
 from tqdm import tqdm
 
 from tracker.analysis.audit import audit
-from tracker.analysis.coverage import coverage
+from tracker.analysis.coverage import coverage, years_by_kind
 from tracker.analysis.gaps import compute_gaps, target_series
 from tracker.analysis.series import current_vintage, published_by
 from tracker.core.params import (
@@ -45,7 +45,6 @@ from tracker.output.citations import (
     source_entry,
     sources_by_id,
     statement_history,
-    years_by_kind,
 )
 from tracker.output.plots import overview_chart, progress_chart
 from tracker.output.render import environment, safe_csv
