@@ -74,8 +74,9 @@ def target(
     }
 
 
-def build(observations: list[dict], targets: list[dict]) -> Datasets:
-    """Validate and type the rows, registering one source per distinct source_id."""
+def frames_of(observations: list[dict], targets: list[dict]) -> dict:
+    """The rows as the tables a dataset folder would hold (text, indexed by line), one
+    source registered per distinct source_id; not yet validated."""
     published = {row["source_id"]: row["_published"] for row in observations + targets}
     sources = [
         {"source_id": sid, "title": "t", "publisher": "p", "published_date": day, "kind": "news"}
@@ -93,4 +94,9 @@ def build(observations: list[dict], targets: list[dict]) -> Datasets:
         frame, failures = parse_table(FILES[table], _csv(table, rows))
         assert not failures, failures
         frames[table] = frame
-    return build_datasets(frames)
+    return frames
+
+
+def build(observations: list[dict], targets: list[dict]) -> Datasets:
+    """Validate and type the rows, registering one source per distinct source_id."""
+    return build_datasets(frames_of(observations, targets))

@@ -364,6 +364,8 @@ def _rows(*rows: tuple) -> pd.DataFrame:
         reporter="KAZ",
         partner="TJK",
         flow="total",
+        scope="goods",
+        is_forecast=False,
         value=frame["value_usd_mn"],
         qualifier="",
         file="observations.csv",
@@ -457,6 +459,7 @@ GOALS = pd.DataFrame(
         "country_a": ["KAZ", "KAZ"],
         "country_b": ["TJK", "PAK"],
         "flow": ["exports", "exports"],
+        "scope": ["goods", "non_oil_goods"],
         "judged_by": ["", "PAK"],
     }
 )
@@ -478,6 +481,8 @@ def test_series_keys_judge_and_mirror(judged_by, judged, mirrored):
     keys = series_keys(GOALS, judged_by)
     assert list(keys[["reporter", "partner", "flow"]].itertuples(index=False, name=None)) == judged
     assert keys["mirror_reporter"].tolist() == mirrored
+    # A goal is judged, and mirrored, on figures of its own scope.
+    assert keys["scope"].tolist() == keys["mirror_scope"].tolist() == ["goods", "non_oil_goods"]
 
 
 def test_series_keys_refuse_another_judge():
@@ -489,7 +494,9 @@ def test_series_keys_refuse_another_judge():
 
 def test_observations_of_some_series_only_are_numbered_from_zero(ten_percent):
     """Asked for one series, observations are that series' rows only, numbered 0..n-1."""
-    keys = pd.DataFrame({"reporter": ["TJK"], "partner": ["KAZ"], "flow": ["total"]})
+    keys = pd.DataFrame(
+        {"reporter": ["TJK"], "partner": ["KAZ"], "flow": ["total"], "scope": ["goods"]}
+    )
     obs = observations(ten_percent, keys)
     assert set(obs["reporter"]) == {"TJK"} and len(obs) == len(TEN_PERCENT)
     assert obs.index.tolist() == list(range(len(TEN_PERCENT)))
@@ -503,7 +510,9 @@ def test_observations_from_a_csv_and_a_panel_are_numbered_once(tmp_path):
     )
     panel = panel.assign(value=[900.0, 1000.0], currency="USD", scale="million", source_id="s3")
     panel.to_parquet(directory / "imf.parquet", index=False)
-    keys = pd.DataFrame({"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["total"]})
+    keys = pd.DataFrame(
+        {"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["total"], "scope": ["goods"]}
+    )
     obs = observations(load_datasets(directory), keys)
     assert obs[["file", "span"]].values.tolist() == [
         ["observations.csv", "2024"],

@@ -214,8 +214,8 @@ CASES = [
         {"observations": _obs(OBS_ROW, OBS_ROW)},
         "observations.csv",
         3,
-        "reporter+partner+flow+span+source_id",
-        "KAZ|TJK|total|2024|s1",
+        "reporter+partner+flow+scope+span+source_id",
+        "KAZ|TJK|total|goods|2024|s1",
         "duplicate key",
     ),
     (

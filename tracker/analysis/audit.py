@@ -369,7 +369,8 @@ def audit(data: Datasets, as_of: date | None = None) -> pd.DataFrame:
     """
     as_of = pd.Timestamp.max.date() if as_of is None else to_date(as_of)
     everything = observations(data)
-    obs = everything[published_by(everything, as_of)]
+    # A forecast is what someone expects, not what was traded: nothing to check it against.
+    obs = everything[published_by(everything, as_of) & ~everything["is_forecast"]]
     obs = _by_months(_dated(obs, data.sources))
     current = current_vintage(obs, as_of)
     claims = _claims(obs)

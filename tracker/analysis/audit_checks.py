@@ -125,10 +125,11 @@ def records(frame: pd.DataFrame, columns=(), sided=(), sides=("", "_b")) -> list
     Examples
     --------
     >>> pairs = pd.DataFrame({"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["total"],
-    ...     "span": ["2024"], "line": [2], "line_b": [3], "gap": [0.5], "note": ["unread"]})
+    ...     "scope": "goods", "span": ["2024"], "line": [2], "line_b": [3], "gap": [0.5],
+    ...     "note": ["unread"]})
     >>> records(pairs, ["gap"], sided=["line"])
-    [{'reporter': 'KAZ', 'partner': 'TJK', 'flow': 'total', 'span': '2024', 'gap': 0.5,
-      'line': 2, 'line_b': 3}]
+    [{'reporter': 'KAZ', 'partner': 'TJK', 'flow': 'total', 'scope': 'goods', 'span': '2024',
+      'gap': 0.5, 'line': 2, 'line_b': 3}]
     """
     wanted = [*_FIGURE, *columns, *(f"{column}{side}" for column in sided for side in sides)]
     return frame[list(dict.fromkeys(wanted))].to_dict("records")
@@ -329,7 +330,7 @@ def current_findings(current: pd.DataFrame) -> list[dict]:
     --------
     >>> from tracker.core.periods import spans_frame
     >>> rows = pd.DataFrame({"reporter": ["KAZ", "TJK"], "partner": ["TJK", "KAZ"],
-    ...     "flow": ["exports", "imports"], "span": ["2024-01/2024-06", "2024"],
+    ...     "flow": ["exports", "imports"], "scope": "goods", "span": ["2024-01/2024-06", "2024"],
     ...     "value_usd_mn": [900.0, 500.0], "half_width_usd_mn": 0.5, "qualifier": "",
     ...     "figure_as_written": ["$900 million", "$500 million"], "is_official": False,
     ...     "file": "observations.csv", "line": [2, 3], "source_id": ["a", "b"]})

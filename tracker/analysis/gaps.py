@@ -24,24 +24,23 @@ import pandas as pd
 from tracker.analysis.series import (
     annual_series,
     current_vintage,
+    fiscal_series,
+    forecasts,
     observations,
-    published_by,
     series_keys,
     year_to_date,
 )
-from tracker.core.chains import chain_roots
+from tracker.analysis.statements import newest_links
 from tracker.core.growth import annual_rate, change, compound, is_met, years_to_reach
-from tracker.core.params import HORIZONS_YEARS, MIRROR_TOLERANCE, SAME_VALUE_RTOL, GapParams
-from tracker.core.periods import to_date
+from tracker.core.params import HORIZONS_YEARS, MIRROR_TOLERANCE, GapParams
+from tracker.core.periods import CALENDAR_START_MONTH, to_date
 from tracker.core.statuses import assign_status
-from tracker.core.vocabulary import SERIES_KEY
+from tracker.core.vocabulary import FORECAST, SERIES_KEY
 from tracker.loading.datasets import Datasets
 from tracker.validation.tables import gap_table
 
-__all__ = ["compute_gaps", "link_relations", "newest_links", "target_series"]
+__all__ = ["compute_gaps", "target_series"]
 
-#: Relations that give a goal a new value, so that no year stated before carries over.
-_NEW_VALUE = ("raised", "lowered")
 _MIRROR_KEY = [f"mirror_{column}" for column in SERIES_KEY]
 #: Goal columns the gap table carries as they are.
 _GOAL_COLUMNS = [
@@ -49,6 +48,8 @@ _GOAL_COLUMNS = [
     "country_a",
     "country_b",
     "flow",
+    "scope",
+    "year_start_month",
     "kind",
     "deadline_year",
     "is_deadline_assumed",
@@ -59,109 +60,48 @@ _GOAL_COLUMNS = [
     "chain_root",
     "chain_length",
     "relation",
+    "family",
+    "stage",
 ]
 
 
-def link_relations(links: pd.DataFrame) -> pd.Series:
-    """How each statement relates to the one it supersedes: the ``relation`` written in
-    the data, else read from the values (same value: ``restated``, or ``re-dated`` when it
-    states another year; a higher one ``raised``, a lower one ``lowered``); empty for a
-    first statement.
-
-    ``links`` needs ``target_id``, ``supersedes``, ``relation``, ``value_usd_mn`` and
-    ``deadline_year``.
-
-    Examples
-    --------
-    >>> links = pd.DataFrame({"target_id": ["a", "b", "c", "d"], "supersedes": ["", "a", "b", "c"],
-    ...     "relation": ["", "", "", "restated"], "value_usd_mn": [1000.0, 1000.0, 2000.0, 3000.0],
-    ...     "deadline_year": pd.array([2024, 2026, None, None], dtype="Int64")})
-    >>> link_relations(links).tolist()  # the data's own word wins over the values
-    ['', 're-dated', 'raised', 'restated']
-    """
-    by_id = links.set_index("target_id")
-    value = links["value_usd_mn"].astype(float)  # an empty frame's column may be text
-    before = links["supersedes"].map(by_id["value_usd_mn"]).astype(float)
-    before_year = links["supersedes"].map(by_id["deadline_year"]).astype("Int64")
-    same = np.isclose(value, before, rtol=SAME_VALUE_RTOL, atol=0.0)
-    new_year = (
-        links["deadline_year"].notna() & (links["deadline_year"] != before_year).fillna(True)
-    ).to_numpy(dtype=bool)
-    derived = np.select(
-        [before.isna().to_numpy(), same & new_year, same, (value > before).to_numpy()],
-        ["", "re-dated", "restated", "raised"],
-        "lowered",
-    )
-    return links["relation"].where(links["relation"] != "", pd.Series(derived, index=links.index))
-
-
-def newest_links(targets: pd.DataFrame, as_of, params: GapParams) -> pd.DataFrame:
-    """The newest statement of every goal known as of a date, with its effective deadline.
-
-    A restatement without a year keeps the latest year stated earlier for the same value;
-    a raised or lowered goal does not inherit a year set for the old value. No goal is
-    judged against a deadline before the year it was stated: such a goal, like one whose
-    value never had a year, is judged against ``stated year + assumed_horizon_years``,
-    flagged ``is_deadline_assumed``.
-
-    Examples
-    --------
-    >>> targets = pd.DataFrame({"target_id": ["a", "b", "c"], "supersedes": ["", "a", "b"],
-    ...     "relation": "", "value_usd_mn": [1000.0, 1000.0, 2000.0],
-    ...     "deadline_year": pd.array([2027, None, None], dtype="Int64"),
-    ...     "stated_year": [2024, 2025, 2026],
-    ...     "published_on": pd.to_datetime(["2024-08-22", "2025-02-12", "2026-03-01"])})
-    >>> columns = ["target_id", "deadline_year", "deadline_stated_in", "relation"]
-    >>> newest_links(targets, "2025-12-31", GapParams())[columns].to_dict("records")
-    [{'target_id': 'b', 'deadline_year': 2027, 'deadline_stated_in': 'a', 'relation': 'restated'}]
-    >>> links = newest_links(targets, "2026-12-31", GapParams())  # raised: no year carried
-    >>> links[columns + ["is_deadline_assumed"]].to_dict("records")
-    [{'target_id': 'c', 'deadline_year': 2031, 'deadline_stated_in': None, 'relation': 'raised',
-      'is_deadline_assumed': True}]
-    """
-    known = targets[published_by(targets, as_of)].copy()
-    known = known.join(chain_roots(known["target_id"], known["supersedes"]))
-    known["chain_length"] = known.groupby("chain_root")["target_id"].transform("size")
-    known["relation"] = link_relations(known)
-    # A new value starts a new goal within the chain: years are carried only inside it.
-    known = known.sort_values(["chain_root", "chain_depth"])
-    starts = known["relation"].isin(_NEW_VALUE) | (known["chain_depth"] == 0)
-    known["_goal"] = starts.astype(int).groupby(known["chain_root"]).cumsum()
-
-    dated = known[known["deadline_year"].notna()].sort_values("chain_depth")
-    stated = dated.drop_duplicates(["chain_root", "_goal"], keep="last")
-    stated = stated.set_index(["chain_root", "_goal"])
-    superseded = known["supersedes"][known["supersedes"].isin(known["target_id"])]
-    newest = known[~known["target_id"].isin(superseded)].copy()
-    goal = pd.MultiIndex.from_frame(newest[["chain_root", "_goal"]])
-    carried = pd.Series(stated["deadline_year"].reindex(goal).to_numpy(), index=newest.index)
-    carried = carried.astype("Int64")
-    stated_in = pd.Series(stated["target_id"].reindex(goal).to_numpy(), index=newest.index)
-    # A year before the statement cannot judge it: the goal is treated as undated.
-    usable = carried.notna() & (carried >= newest["stated_year"]).fillna(False)
-    newest["deadline_stated_in"] = stated_in.where(usable, None)
-    newest["is_deadline_assumed"] = ~usable.to_numpy(dtype=bool)
-    assumed = newest["stated_year"] + params.assumed_horizon_years
-    newest["deadline_year"] = carried.where(usable).fillna(assumed).astype("Int64")
-    return newest.drop(columns="_goal").sort_index().reset_index(drop=True)
+def _wanted(keys: pd.DataFrame) -> pd.DataFrame:
+    """The judged and mirror keys of every goal, as series keys."""
+    return pd.concat([keys[SERIES_KEY], keys[_MIRROR_KEY].set_axis(SERIES_KEY, axis=1)])
 
 
 def _selected_series(
     data: Datasets, keys: pd.DataFrame, as_of
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Current observations and annual series of the judged and mirror keys only."""
-    wanted = pd.concat([keys[SERIES_KEY], keys[_MIRROR_KEY].set_axis(SERIES_KEY, axis=1)])
-    current = current_vintage(observations(data, wanted), as_of)
-    return current, annual_series(current)
+    current = current_vintage(observations(data, _wanted(keys)), as_of)
+    calendar = annual_series(current).assign(year_start_month=CALENDAR_START_MONTH)
+    return current, pd.concat([calendar, fiscal_series(current)], ignore_index=True)
+
+
+def _keys(goals: pd.DataFrame, judged_by: str | None = None) -> pd.DataFrame:
+    """Each goal's series keys, with the month its years start in (January, or a fiscal
+    year's first month: a goal stated in fiscal years is judged on them)."""
+    keys = series_keys(goals, judged_by)
+    return keys.assign(year_start_month=goals["year_start_month"].to_numpy())
+
+
+def _forecast_points(data: Datasets, keys: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Whole-year forecasts on each goal's judged series, as stated (never judged)."""
+    stated = forecasts(observations(data, keys[SERIES_KEY]), as_of)
+    stated = stated[stated["is_full_year"]].assign(is_derived=False)
+    return keys[["target_id", *SERIES_KEY]].merge(stated, on=SERIES_KEY).assign(role=FORECAST)
 
 
 def _points(keys: pd.DataFrame, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each goal's annual points on its judged series and on its mirror series."""
-    judged = keys[["target_id", *SERIES_KEY]].merge(series, on=SERIES_KEY)
+    """Each goal's annual points on its judged series and on its mirror series, in the
+    goal's own years (calendar or fiscal)."""
+    on = [*SERIES_KEY, "year_start_month"]
+    judged = keys[["target_id", *on]].merge(series, on=on)
     mirror = (
-        keys[["target_id", *_MIRROR_KEY]]
-        .set_axis(["target_id", *SERIES_KEY], axis=1)
-        .merge(series, on=SERIES_KEY)
+        keys[["target_id", *_MIRROR_KEY, "year_start_month"]]
+        .set_axis(["target_id", *on], axis=1)
+        .merge(series, on=on)
     )
     return judged, mirror
 
@@ -180,7 +120,8 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``target_id``, ``role`` (``judged`` or ``mirror``), ``reporter``,
+        Columns ``target_id``, ``role`` (``judged``, ``mirror``, or ``forecast``: a
+        whole-year forecast on the judged series, shown beside it), ``reporter``,
         ``year``, ``value_usd_mn``, ``is_derived``, ``is_official`` (False: a preliminary
         figure from the news), and the ``file``, ``line`` and
         ``source_id`` of the observation used (empty for a derived year); sorted.
@@ -196,14 +137,19 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of) -> pd.DataFrame:
     [{'year': 2023, 'file': 'kaz_bns.parquet', 'is_official': True},
      {'year': 2024, 'file': 'observations.csv', 'is_official': False}]
     """
-    keys = series_keys(gaps)
+    keys = _keys(gaps)
     _, series = _selected_series(data, keys, as_of)
     judged, mirror = _points(keys, series)
     columns = ["target_id", "role", "reporter", "year", "value_usd_mn", "is_derived"]
     columns += ["is_official"]
     columns += ["file", "line", "source_id"]
+    expected = _forecast_points(data, keys, as_of)
     both = pd.concat(
-        [judged.assign(role="judged")[columns], mirror.assign(role="mirror")[columns]],
+        [
+            judged.assign(role="judged")[columns],
+            mirror.assign(role="mirror")[columns],
+            expected[columns],
+        ],
         ignore_index=True,
     )
     return both.sort_values(["target_id", "role", "year"], ignore_index=True)
@@ -231,7 +177,9 @@ def _baseline(points: pd.DataFrame, window: int) -> pd.DataFrame:
 
 
 def _year_to_date(current: pd.DataFrame, keys: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
-    """Latest January-to-month span after the baseline year, against a year earlier."""
+    """Latest January-to-month span after the baseline year, against a year earlier (for a
+    goal in calendar years)."""
+    keys = keys[keys["year_start_month"] == CALENDAR_START_MONTH]
     ytd = keys[["target_id", *SERIES_KEY]].merge(year_to_date(current), on=SERIES_KEY)
     ytd = ytd.merge(base["baseline_year"], left_on="target_id", right_index=True, how="left")
     ytd = ytd[ytd["baseline_year"].isna() | (ytd["year"] > ytd["baseline_year"])]
@@ -244,6 +192,22 @@ def _year_to_date(current: pd.DataFrame, keys: pd.DataFrame, base: pd.DataFrame)
             "ytd_prior_usd_mn": latest["prior_usd_mn"],
             "ytd_year": latest["year"],
         }
+    )
+
+
+def _resolved_targets(goals: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """Each goal's value in USD millions: its own, or its multiple of the base year's value
+    on the series it is judged on (missing while that year is not reported)."""
+    base = _at_year(points, goals["target_id"], goals["base_year"])
+    relative = goals["multiple"].notna().to_numpy()
+    return pd.DataFrame(
+        {
+            "target_usd_mn": np.where(relative, goals["multiple"] * base, goals["value_usd_mn"]),
+            "target_multiple": goals["multiple"],
+            "target_base_year": goals["base_year"],
+            "target_base_usd_mn": np.where(relative, base, np.nan),
+        },
+        index=goals.index,
     )
 
 
@@ -301,13 +265,13 @@ def compute_gaps(
 def _judged(data: Datasets, as_of, params: GapParams, judged_by: str | None) -> pd.DataFrame:
     """The gap table's rows on one side's statistics, before validation."""
     goals = newest_links(data.targets, as_of, params)
-    keys = series_keys(goals, judged_by)
+    keys = _keys(goals, judged_by)
     current, series = _selected_series(data, keys, as_of)
 
     points, mirror_points = _points(keys, series)
     out = goals[_GOAL_COLUMNS].copy()
     out["judged_by"] = keys["reporter"]
-    out["target_usd_mn"] = goals["value_usd_mn"]
+    out = out.join(_resolved_targets(goals, points))
     out = out.join(_baseline(points, params.window_years), on="target_id")
     out["annual_points"] = out["annual_points"].fillna(0).astype(int)
     out["is_baseline_derived"] = out["is_baseline_derived"].fillna(False).astype(bool)

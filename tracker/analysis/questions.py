@@ -111,7 +111,8 @@ def answer(
         "status": row["status"],
         "mirror_status": row["mirror_status"],
         "judged_by": row["judged_by"],
-        "target_usd_mn": float(row["target_usd_mn"]),
+        # A goal stated as a multiple of a year its series lacks has no value yet.
+        "target_usd_mn": None if pd.isna(row["target_usd_mn"]) else float(row["target_usd_mn"]),
         "deadline_year": deadline_year,
         "is_deadline_assumed": bool(row["is_deadline_assumed"]) and deadline is None,
         "baseline_year": None,
@@ -124,6 +125,12 @@ def answer(
     }
     if pd.isna(row["baseline_year"]):
         result["reason"] = f"no full-year value in {row['judged_by']}'s series: nothing to project"
+        return result
+    if result["target_usd_mn"] is None:
+        result["reason"] = (
+            f"stated as {row['target_multiple']:g} × the {row['target_base_year']} level, a "
+            f"year {row['judged_by']}'s series does not report: no value to project against"
+        )
         return result
     ahead = deadline_year > row["baseline_year"]
     historical = None if pd.isna(row["growth_hist_pct"]) else float(row["growth_hist_pct"])

@@ -13,14 +13,22 @@ import pandas as pd
 
 from tracker.core.coding import factorize
 from tracker.core.figures import is_point
-from tracker.core.periods import MONTHS_IN_YEAR, is_year_to_date, to_date, year_earlier
+from tracker.core.periods import (
+    MONTHS_IN_YEAR,
+    is_fiscal_year,
+    is_year_to_date,
+    to_date,
+    year_earlier,
+)
 from tracker.core.vintages import current_rows
-from tracker.core.vocabulary import MIRROR_FLOW, SERIES_KEY
+from tracker.core.vocabulary import MIRROR_FLOW, SCOPE_DEFAULT, SERIES_KEY
 from tracker.loading.datasets import Datasets
 
 __all__ = [
     "annual_series",
     "current_vintage",
+    "fiscal_series",
+    "forecasts",
     "mirror_of",
     "observations",
     "published_by",
@@ -46,6 +54,18 @@ def published_by(frame: pd.DataFrame, as_of) -> pd.Series:
     return frame["published_on"] <= pd.Timestamp(to_date(as_of))
 
 
+def _column_or_default(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A key column as read; a panel without a scope column is goods throughout (one
+    category, so 25 million rows cost a byte each). An empty scope is goods too."""
+    if column != "scope":
+        return frame[column]
+    if column not in frame:
+        codes = np.zeros(len(frame), dtype=np.int8)
+        return pd.Series(pd.Categorical.from_codes(codes, [SCOPE_DEFAULT]), index=frame.index)
+    scope = frame[column].astype(object).fillna("")
+    return scope.where(scope != "", SCOPE_DEFAULT)
+
+
 def _matching(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
     """Rows of ``frame`` whose reporter, partner and flow are one of ``keys``' rows.
 
@@ -54,7 +74,7 @@ def _matching(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
     """
     sizes, row_codes, wanted_codes = [], [], []
     for column in SERIES_KEY:
-        codes, uniques = factorize(frame[column])
+        codes, uniques = factorize(_column_or_default(frame, column))
         sizes.append(len(uniques) + 1)
         row_codes.append(codes)
         wanted_codes.append(uniques.get_indexer(keys[column].astype(str)))
@@ -79,14 +99,15 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
     ----------
     data : Datasets
     keys : pandas.DataFrame, optional
-        Columns ``reporter``, ``partner``, ``flow``: the series wanted. Rows of other
+        Columns ``reporter``, ``partner``, ``flow``, ``scope``: the series wanted. Rows of other
         series are never typed, so a large panel costs only what is selected.
 
     Examples
     --------
     >>> from tracker.loading.datasets import load_datasets
     >>> data = load_datasets("datasets")
-    >>> keys = pd.DataFrame({"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["total"]})
+    >>> keys = pd.DataFrame({"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["total"],
+    ...     "scope": ["goods"]})
     >>> obs = observations(data, keys)
     >>> sorted(set(obs["file"])), obs["value_usd_mn"].notna().all()
     (['kaz_bns.parquet', 'observations.csv'], np.True_)
@@ -100,9 +121,9 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
 def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     """The value current as of a date for every reporter, partner, flow and span.
 
-    Only rows published by ``as_of`` count; rows covering the same months are one figure
-    however their span is spelled. Of several, an official figure beats a
-    reported one; then the newest point figure is current (a tie goes to the row further
+    Only rows published by ``as_of`` count, and never a forecast; rows covering the same
+    months are one figure however their span is spelled. Of several, an official figure
+    beats a reported one; then the newest point figure is current (a tie goes to the row further
     down its file, the later entry); a bound ("over", "less than") is used only where no
     point figure of its kind exists, since it is not a level
     (:func:`tracker.core.vintages.current_rows`).
@@ -111,20 +132,36 @@ def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     Examples
     --------
     >>> obs = pd.DataFrame({"reporter": "KAZ", "partner": "TJK", "flow": "total",
-    ...     "span": ["2024", "2024-01/2024-12", "2024"], "value": [1.1, 1.2, 1.5],
+    ...     "scope": "goods", "span": ["2024", "2024-01/2024-12", "2024"], "value": [1.1, 1.2, 1.5],
     ...     "span_start": pd.Period("2024-01", "M"), "span_end": pd.Period("2024-12", "M"),
     ...     "qualifier": ["", "", "over"], "is_official": False,
     ...     "published_on": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-03-10"]),
-    ...     "file": "observations.csv", "line": [2, 3, 4], "value_usd_mn": [1100, 1200, 1500]})
+    ...     "file": "observations.csv", "line": [2, 3, 4], "value_usd_mn": [1100, 1200, 1500],
+    ...     "is_forecast": False})
     >>> current_vintage(obs, "2025-12-31")[["value_usd_mn", "revisions"]].to_dict("records")
     [{'value_usd_mn': 1200, 'revisions': 2}]
     """
-    known = obs[published_by(obs, as_of) & obs["value"].notna()]
+    known = obs[published_by(obs, as_of) & obs["value"].notna() & ~obs["is_forecast"]]
     known = known.assign(_is_point=is_point(known["qualifier"]))
     current, ordered = current_rows(known, _MONTHS_KEY, ("_is_point",))
     current = current.drop(columns="_is_point")
     revisions = ordered.groupby(_MONTHS_KEY, observed=True).size().rename("revisions") - 1
     return current.merge(revisions.reset_index(), on=_MONTHS_KEY, how="left")
+
+
+def forecasts(obs: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Forecasts known as of a date: figures said to be expected for a period not yet
+    ended, each as stated (shown beside a series, never part of it).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"span": ["2025", "2026"], "value": [1.0, 2.0],
+    ...     "is_forecast": [False, True],
+    ...     "published_on": pd.to_datetime(["2026-01-10", "2026-03-01"])})
+    >>> forecasts(obs, "2026-06-30")["span"].tolist(), forecasts(obs, "2026-02-01").empty
+    (['2026'], True)
+    """
+    return obs[published_by(obs, as_of) & obs["value"].notna() & obs["is_forecast"]]
 
 
 def annual_series(current: pd.DataFrame) -> pd.DataFrame:
@@ -138,8 +175,9 @@ def annual_series(current: pd.DataFrame) -> pd.DataFrame:
     >>> from tracker.core.periods import parse_span
     >>> rows = [("2023", 900.0)] + [(f"2024-{m:02d}", 100.0) for m in range(1, 13)]
     >>> current = pd.DataFrame([{"reporter": "KAZ", "partner": "TJK", "flow": "total",
-    ...     "span": span, "span_start": parse_span(span)[0], "span_end": parse_span(span)[1],
-    ...     "is_full_year": span == "2023", "year": int(span[:4]), "value_usd_mn": value,
+    ...     "scope": "goods", "span": span, "span_start": parse_span(span)[0],
+    ...     "span_end": parse_span(span)[1], "is_full_year": span == "2023",
+    ...     "year": int(span[:4]), "value_usd_mn": value,
     ...     "is_official": False, "file": "observations.csv", "line": n + 2, "source_id": "s"}
     ...     for n, (span, value) in enumerate(rows)])
     >>> annual_series(current)[["year", "value_usd_mn", "is_derived"]].to_dict("records")
@@ -163,6 +201,34 @@ def annual_series(current: pd.DataFrame) -> pd.DataFrame:
     return series.sort_values([*SERIES_KEY, "year"], ignore_index=True)
 
 
+def fiscal_series(current: pd.DataFrame) -> pd.DataFrame:
+    """Fiscal-year values: each twelve-month span that crosses a calendar year, keyed by
+    the year it ends in (``year``) and the month it starts in (``year_start_month``).
+
+    Only fiscal years reported as such enter (none is summed from months).
+
+    Examples
+    --------
+    >>> from tracker.core.periods import parse_span
+    >>> current = pd.DataFrame([{"reporter": "IND", "partner": "KAZ", "flow": "total",
+    ...     "scope": "goods", "span": span, "span_start": parse_span(span)[0],
+    ...     "span_end": parse_span(span)[1], "value_usd_mn": value, "is_official": True,
+    ...     "file": "observations.csv", "line": 2, "source_id": "s"}
+    ...     for span, value in [("2022-04/2023-03", 500.0), ("2023", 1.0)]])
+    >>> fiscal_series(current)[["year", "year_start_month", "value_usd_mn"]].to_dict("records")
+    [{'year': 2023, 'year_start_month': 4, 'value_usd_mn': 500.0}]
+    """
+    start, end = pd.PeriodIndex(current["span_start"]), pd.PeriodIndex(current["span_end"])
+    fiscal = is_fiscal_year(start, end)
+    rows = current.loc[fiscal, [*SERIES_KEY, "value_usd_mn", "is_official", "file", "line"]]
+    return rows.assign(
+        year=end[fiscal].year.to_numpy(),
+        year_start_month=start[fiscal].month.to_numpy(),
+        source_id=current.loc[fiscal, "source_id"],
+        is_derived=False,
+    )
+
+
 def year_to_date(current: pd.DataFrame) -> pd.DataFrame:
     """Every January-to-month span, with the same months a year earlier where reported.
 
@@ -175,8 +241,8 @@ def year_to_date(current: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> from tracker.core.periods import parse_span
     >>> current = pd.DataFrame([{"reporter": "KAZ", "partner": "TJK", "flow": "total",
-    ...     "span": span, "span_start": parse_span(span)[0], "span_end": parse_span(span)[1],
-    ...     "value_usd_mn": value} for span, value in
+    ...     "scope": "goods", "span": span, "span_start": parse_span(span)[0],
+    ...     "span_end": parse_span(span)[1], "value_usd_mn": value} for span, value in
     ...     [("2024-01/2024-06", 560.0), ("2025-01/2025-06", 616.0), ("2025", 1.0)]])
     >>> year_to_date(current)[["span", "value_usd_mn", "prior_usd_mn"]].to_dict("records")[1]
     {'span': '2025-01/2025-06', 'value_usd_mn': 616.0, 'prior_usd_mn': 560.0}
@@ -197,9 +263,10 @@ def mirror_of(keys: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> key = pd.DataFrame({"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["exports"]})
+    >>> key = pd.DataFrame({"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["exports"],
+    ...     "scope": ["goods"]})
     >>> mirror_of(key).to_dict("records")
-    [{'reporter': 'TJK', 'partner': 'KAZ', 'flow': 'imports'}]
+    [{'reporter': 'TJK', 'partner': 'KAZ', 'flow': 'imports', 'scope': 'goods'}]
     """
     return keys.assign(
         reporter=keys["partner"].to_numpy(),
@@ -212,19 +279,20 @@ def series_keys(goals: pd.DataFrame, judged_by: str | None = None) -> pd.DataFra
     """The judged and mirror series of each goal.
 
     A goal is judged on its ``judged_by`` reporter's statistics (else its first
-    country's); ``judged_by="partner"`` (or ``"country_b"``) judges every goal on the
-    other country's instead, as a what-if.
+    country's), of its own scope; ``judged_by="partner"`` (or ``"country_b"``) judges
+    every goal on the other country's instead, as a what-if.
 
     Returns
     -------
     pandas.DataFrame
         ``target_id``, the judged ``reporter``, ``partner``, ``flow`` (seen from the
-        reporter's side) and ``mirror_reporter``, ``mirror_partner``, ``mirror_flow``.
+        reporter's side), ``scope`` and ``mirror_reporter``, ``mirror_partner``,
+        ``mirror_flow``, ``mirror_scope``.
 
     Examples
     --------
     >>> goal = pd.DataFrame({"target_id": ["t"], "country_a": ["KAZ"], "country_b": ["PAK"],
-    ...     "flow": ["exports"], "judged_by": [""]})
+    ...     "flow": ["exports"], "scope": ["goods"], "judged_by": [""]})
     >>> series_keys(goal, "partner")[["reporter", "flow", "mirror_reporter"]].to_dict("records")
     [{'reporter': 'PAK', 'flow': 'imports', 'mirror_reporter': 'KAZ'}]
     """
@@ -233,7 +301,7 @@ def series_keys(goals: pd.DataFrame, judged_by: str | None = None) -> pd.DataFra
         judge = goals["country_b"].where(judge == goals["country_a"], goals["country_a"])
     elif judged_by is not None:
         raise ValueError(f"judged_by is 'partner' or None, not {judged_by!r}")
-    own = goals[["country_a", "country_b", "flow"]].set_axis(SERIES_KEY, axis=1)
+    own = goals[["country_a", "country_b", "flow", "scope"]].set_axis(SERIES_KEY, axis=1)
     is_own = judge == goals["country_a"]
     judged = own.where(pd.concat([is_own] * len(SERIES_KEY), axis=1).to_numpy(), mirror_of(own))
     mirror = mirror_of(judged)

@@ -305,8 +305,10 @@ def run_whatif(args: argparse.Namespace) -> int:
         )
     else:
         assumed = " (assumed)" if answer["is_deadline_assumed"] else ""
+        value = answer["target_usd_mn"]
         head = (
-            f"{answer['target_id']}: {answer['target_usd_mn']:,.0f} USD mn by "
+            f"{answer['target_id']}: "
+            f"{'no value yet' if value is None else f'{value:,.0f} USD mn'} by "
             f"{answer['deadline_year']}{assumed}, status {answer['status']} "
             f"({answer['mirror_status']} on the other side's statistics)"
         )
@@ -315,7 +317,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         if answer["asked_for"] == answer["target_id"]
         else f"{head} (newest statement of {answer['asked_for']})"
     )
-    if answer["baseline_year"] is None:
+    if "reason" in answer:
         print(f"  {answer['reason']}")
         return EXIT_OK
     print(

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.core.params import ABOUT_SHARE, ARITHMETIC_SLACK, NEARLY_SHARE
+from tracker.core.units import PERCENT
 from tracker.core.words import (
     currencies_named,
     growth_in_words,
@@ -66,7 +67,6 @@ ACCEPTED_FORMS = (
 )
 ACCEPTED_GROWTHS = "write it as printed, e.g. '7.4%', '2.4 times', 'doubled'"
 #: Percent in one whole: a level 2.4 times the base is (2.4 - 1) x 100 = 140% above it.
-_PERCENT = 100.0
 
 
 class FigureError(ValueError):
@@ -324,7 +324,7 @@ def parse_growth(text: str) -> tuple[float, float]:
         )
     if times := _TIMES.search(text):
         value, decimals = _number(times[1])
-        return abs(value - 1.0) * _PERCENT, _PERCENT * _half_digit(decimals)
+        return abs(value - 1.0) * PERCENT, PERCENT * _half_digit(decimals)
     numbers = _NUMBER.findall(text)
     if not numbers:
         readings = growth_in_words(text)

@@ -17,9 +17,11 @@ import pandas as pd
 from tracker.core.coding import factorize
 
 __all__ = [
+    "CALENDAR_START_MONTH",
     "MONTHS_IN_YEAR",
     "DateError",
     "SpanError",
+    "is_fiscal_year",
     "is_full_year",
     "is_year_to_date",
     "latest_day",
@@ -29,6 +31,7 @@ __all__ = [
     "spans_frame",
     "to_date",
     "year_earlier",
+    "year_label",
     "year_ranges",
 ]
 
@@ -40,6 +43,10 @@ _DAY = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 #: Months in a calendar year: twelve monthly figures make a year; "a year earlier" is this
 #: many months back.
 MONTHS_IN_YEAR = 12
+#: The first month of a calendar year; a fiscal year starts in another month, crosses into
+#: the next calendar year and is known by the year it ends in (India's April-March year
+#: 2022-04/2023-03 is FY2022-23, year 2023).
+CALENDAR_START_MONTH = 1
 #: Ordinal pandas uses for a missing period.
 _NAT = np.iinfo(np.int64).min
 
@@ -138,6 +145,35 @@ def is_full_year(start, end):
     (True, False)
     """
     return (start.month == 1) & (end.month == MONTHS_IN_YEAR) & (start.year == end.year)
+
+
+def is_fiscal_year(start: pd.PeriodIndex, end: pd.PeriodIndex) -> np.ndarray:
+    """Whether each span is twelve months crossing a calendar year: a fiscal year.
+
+    Examples
+    --------
+    >>> spans = [parse_span(s) for s in ("2022-04/2023-03", "2024", "2022-04/2023-02")]
+    >>> starts, ends = (pd.PeriodIndex([span[i] for span in spans]) for i in (0, 1))
+    >>> is_fiscal_year(starts, ends).tolist()
+    [True, False, False]
+    """
+    months = end.asi8 - start.asi8 + 1
+    return (months == MONTHS_IN_YEAR) & (start.month != CALENDAR_START_MONTH)
+
+
+def year_label(year, start_month: int = CALENDAR_START_MONTH) -> str:
+    """A year as a report prints it: ``2023``, or ``FY2022-23`` for a fiscal year that
+    starts in another month and ends in 2023.
+
+    Examples
+    --------
+    >>> year_label(2023), year_label(2023, 4), year_label(2000, 7)
+    ('2023', 'FY2022-23', 'FY1999-00')
+    """
+    year = int(year)
+    if start_month == CALENDAR_START_MONTH:
+        return str(year)
+    return f"FY{year - 1}-{year % 100:02d}"
 
 
 def is_year_to_date(start, end):

@@ -27,6 +27,7 @@ STATUS_LABELS = {
     "awaiting_data": "awaiting data",
     "insufficient_history": "insufficient history",
     "no_baseline": "no baseline",
+    "no_base_value": "base year not reported",
     "not_judged": "not judged (potential)",
 }
 #: The status of a potential: tracked, never judged.
@@ -59,6 +60,8 @@ def assign_status(gaps: pd.DataFrame, as_of: date, params: GapParams) -> np.ndar
     rules = [
         (gaps["kind"] == POTENTIAL, NOT_JUDGED),
         (gaps["baseline_year"].isna(), "no_baseline"),
+        # A goal stated as a multiple of a year the series does not hold has no value.
+        (gaps["target_usd_mn"].isna(), "no_base_value"),
         (is_met(gaps["baseline_usd_mn"], gaps["target_usd_mn"]), "achieved"),
         (
             gaps["deadline_usd_mn"].notna()

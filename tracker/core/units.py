@@ -13,6 +13,7 @@ __all__ = [
     "MIN_TRADE_USD_MN",
     "MN_PER_BN",
     "MN_PER_SCALE",
+    "PERCENT",
     "SCALES",
     "SCALES_IN_WORDS",
     "USD_PER_MN",
@@ -26,6 +27,8 @@ MN_PER_SCALE = {"unit": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3, 
 SCALES = tuple(MN_PER_SCALE)
 #: The scales in words, for column descriptions and messages: "unit, ... or trillion".
 SCALES_IN_WORDS = f"{', '.join(SCALES[:-1])} or {SCALES[-1]}"
+#: Percent in a whole: a growth of 0.5 is 50%.
+PERCENT = 100.0
 #: US dollars in one US dollar million.
 USD_PER_MN = 1e6
 #: Millions in a billion: from here on a value is shown in billions.

@@ -8,9 +8,11 @@ from __future__ import annotations
 import pycountry
 
 __all__ = [
+    "BOOLEANS",
     "COUNTRIES",
     "CURRENCIES",
     "FLOWS",
+    "FORECAST",
     "LINK_RELATIONS",
     "MIRROR_FLOW",
     "OBSERVATION_KEY",
@@ -18,6 +20,9 @@ __all__ = [
     "OFFICIAL_KINDS",
     "POTENTIAL",
     "PRELIMINARY",
+    "SCOPES",
+    "SCOPE_DEFAULT",
+    "SCOPE_LABELS",
     "SERIES_KEY",
     "SOURCE_KINDS",
     "TARGET_KINDS",
@@ -43,14 +48,27 @@ OFFICIAL_KINDS = ("statistics_release", "database_extract")
 #: How a figure is labelled wherever it is shown: an official one, or a reported one for a
 #: year no official release covers yet.
 OFFICIAL, PRELIMINARY = "official", "preliminary"
+#: The label of a figure expected for a period not yet ended: shown, never in a series.
+FORECAST = "forecast"
 #: How a statement relates to the one it supersedes: the same value (restated, or re-dated
 #: with a new year), or a new value (raised, lowered), which starts a new goal's deadline.
 LINK_RELATIONS = ("restated", "re-dated", "raised", "lowered")
+#: How a yes/no column is written in a dataset file (an empty cell is no).
+BOOLEANS = ("true", "false")
 #: ``target`` is a commitment and is judged; ``potential`` is an estimate, tracked only.
 TARGET_KINDS = ("target", "potential")
 #: The kind of an estimate ("export potential of $1.7 billion"): tracked, never judged.
 POTENTIAL = "potential"
-#: Columns naming one series: whose statistics, with whom, which flow.
-SERIES_KEY = ["reporter", "partner", "flow"]
+#: What a figure or goal counts: goods (customs statistics, the default: an empty cell),
+#: goods other than oil and oil products, or goods and services (balance of payments).
+SCOPE_LABELS = {
+    "goods": "goods",
+    "non_oil_goods": "non-oil goods",
+    "goods_and_services": "goods and services",
+}
+SCOPES = tuple(SCOPE_LABELS)
+SCOPE_DEFAULT = SCOPES[0]
+#: Columns naming one series: whose statistics, with whom, which flow, what trade.
+SERIES_KEY = ["reporter", "partner", "flow", "scope"]
 #: Columns naming one figure of a series; a source gives each at most once.
 OBSERVATION_KEY = [*SERIES_KEY, "span"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tracker.core.units import PERCENT
 from tracker.core.vocabulary import CURRENCIES
 
 __all__ = [
@@ -74,6 +75,8 @@ GROWTH_WORDS = {
     "quadrupled": (4.0, 0.5),
     "halved": (0.5, 0.25),
 }
+# A goal says what trade should do: "double", "triple" ("double the 2017 level").
+GROWTH_WORDS |= {word.removesuffix("d"): multiple for word, multiple in GROWTH_WORDS.items()}
 
 #: English number words: units, teens and tens ("twenty-five" is two words).
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
@@ -92,7 +95,6 @@ _AND_A_HALF = (["and", "a", "half"], ["and", "one", "half"])
 WHOLE_WORDS_HALF_WIDTH = 0.5
 HALF_WORDS_HALF_WIDTH = 0.25
 _HALF = 0.5
-_PCT = 100.0
 
 # A word: letters only, so "млрд." is "млрд" and "d'euros" is "d" and "euros"; or a currency
 # symbol, with the letters printed before a dollar sign ("US$").
@@ -255,5 +257,7 @@ def growth_in_words(text: str) -> list[tuple[float, float]]:
         after = _TOKEN.match(text, _JOIN.match(text, end).end())
         if after and after[0].lower() in _TIMES and (multiple := spelled_number(words)):
             found.append(multiple)
-    readings = [(abs(times - 1.0) * _PCT, half * _PCT) for times, half in found]
-    return readings + [(_HALF * _PCT, HALF_WORDS_HALF_WIDTH * _PCT)] * len(_BY_HALF.findall(text))
+    readings = [(abs(times - 1.0) * PERCENT, half * PERCENT) for times, half in found]
+    return readings + [(_HALF * PERCENT, HALF_WORDS_HALF_WIDTH * PERCENT)] * len(
+        _BY_HALF.findall(text)
+    )

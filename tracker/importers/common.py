@@ -50,8 +50,11 @@ MAX_BILATERAL_USD = MAX_TRADE_USD_MN * USD_PER_MN
 #: No statistics release or download an importer reads comes near this size (the WDI
 #: bulk file is ~240 kB, a BNS release ~200 kB): a larger file is refused unread.
 MAX_FILE_BYTES = 50 * 1024 * 1024
+#: An importer's key: the releases it reads are goods statistics, so its panels carry no
+#: scope column (an absent scope is goods).
+_KEY = [column for column in OBSERVATION_KEY if column != "scope"]
 #: Columns of the rows an importer parses (values in US dollars; line in the file).
-PARSED_COLUMNS = [*OBSERVATION_KEY, "value_usd", "note", "line"]
+PARSED_COLUMNS = [*_KEY, "value_usd", "note", "line"]
 #: Panel columns an importer writes, in this order.
 PANEL_COLUMNS = [
     "reporter",
@@ -64,7 +67,6 @@ PANEL_COLUMNS = [
     "source_id",
     "note",
 ]
-_KEY = OBSERVATION_KEY
 #: Parsed values are in dollars (scale "unit"); panels hold them in millions.
 _DOLLAR, _PANEL_SCALE = "unit", "million"
 

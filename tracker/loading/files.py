@@ -239,7 +239,8 @@ def with_optional_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> frame = pd.DataFrame({"target_id": ["t1"]})
     >>> with_optional_columns("targets", frame).columns.tolist()
-    ['target_id', 'relation']
+    ['target_id', 'multiple', 'base_year', 'relation', 'family', 'stage', 'scope',
+     'fiscal_year_start_month']
     """
     absent = [
         column

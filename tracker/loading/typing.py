@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from tracker.core.figures import parse_figure
-from tracker.core.periods import is_full_year, latest_day, spans_frame
+from tracker.core.periods import CALENDAR_START_MONTH, is_full_year, latest_day, spans_frame
 from tracker.core.units import to_usd_mn
 from tracker.core.vintages import current_rows
-from tracker.core.vocabulary import OBSERVATION_KEY, OFFICIAL_KINDS, USD
+from tracker.core.vocabulary import BOOLEANS, OBSERVATION_KEY, OFFICIAL_KINDS, SCOPE_DEFAULT, USD
 from tracker.validation.panel import OPTIONAL_COLUMNS
 from tracker.validation.tables import typed_observations
 
@@ -92,11 +92,17 @@ def _half_width(figures: pd.Series) -> pd.Series:
     return figures.map(lambda text: parse_figure(text).half_width if text else None).astype(float)
 
 
+def _scope(cells: pd.Series) -> pd.Series:
+    """An empty scope is goods."""
+    return cells.where(cells != "", SCOPE_DEFAULT)
+
+
 def type_targets(frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame) -> pd.DataFrame:
     """Targets with numbers typed, ``published_on`` and ``value_usd_mn``.
 
     A target in another currency is converted at the average rate of the year it was
-    stated.
+    stated. A goal stated as a ``multiple`` of a ``base_year`` has no value of its own
+    (``value_usd_mn`` is missing until the series resolves it).
 
     Examples
     --------
@@ -110,7 +116,16 @@ def type_targets(frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame) -
     639.1
     """
     tgt = frame.reset_index()
-    tgt["value"] = tgt["value"].astype(float)
+    tgt["value"] = pd.to_numeric(tgt["value"].replace("", None)).astype(float)
+    for column in ("multiple", "base_year", "family", "stage"):
+        if column not in tgt:  # a frame built in memory may leave optional columns out
+            tgt[column] = ""
+    tgt["multiple"] = pd.to_numeric(tgt["multiple"].replace("", None)).astype(float)
+    for column in ("base_year", "stage"):
+        tgt[column] = pd.to_numeric(tgt[column].replace("", None)).astype("Int64")
+    tgt["scope"] = _scope(tgt["scope"]) if "scope" in tgt else SCOPE_DEFAULT
+    fiscal = tgt.get("fiscal_year_start_month", pd.Series("", index=tgt.index))
+    tgt["year_start_month"] = pd.to_numeric(fiscal.replace("", CALENDAR_START_MONTH)).astype(int)
     tgt["deadline_year"] = pd.to_numeric(tgt["deadline_year"].replace("", None)).astype("Int64")
     tgt["stated_year"] = tgt["stated_date"].str[:4].astype(int)
     tgt["published_on"] = tgt["source_id"].map(sources.set_index("source_id")["published_on"])
@@ -147,9 +162,14 @@ def type_observations(
         if column not in obs:
             obs[column] = default
     for column in _TEXT_COLUMNS:
-        obs[column] = obs[column].astype(str)
+        if column in obs:  # scope is optional: filled below
+            obs[column] = obs[column].astype(str)
     for column in OPTIONAL_COLUMNS:  # a panel may hold missing values where a CSV has ""
         obs[column] = obs[column].astype(object).fillna("").astype(str)
+    obs["scope"] = _scope(obs["scope"])
+    # Only observations.csv has the column: a panel holds statistics, never forecasts.
+    forecast = obs["is_forecast"] if "is_forecast" in obs else pd.Series("", index=obs.index)
+    obs["is_forecast"] = forecast.eq(BOOLEANS[0]).to_numpy()
     obs["value"] = pd.to_numeric(obs["value"].replace("", None)).astype(float)
     obs["growth_pct"] = pd.to_numeric(obs["growth_pct"].replace("", None)).astype(float)
     obs = obs.join(spans_frame(obs["span"]))

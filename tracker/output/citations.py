@@ -14,6 +14,7 @@ import pandas as pd
 from tracker.analysis.coverage import figure_kind
 from tracker.analysis.series import published_by
 from tracker.core.chains import chain_of
+from tracker.core.vocabulary import FORECAST
 from tracker.loading.datasets import Datasets
 
 __all__ = [
@@ -88,7 +89,7 @@ def provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
             "reporter": point["reporter"],
             "year": point["year"],
             "value_usd_mn": point["value_usd_mn"],
-            "kind": figure_kind(point["is_official"]),
+            "kind": FORECAST if point["role"] == FORECAST else figure_kind(point["is_official"]),
         }
         if point["is_derived"] or point["source_id"] not in sources.index:
             rows.append({**entry, "figure_as_written": _DERIVED_FIGURE, "source": None})

@@ -12,7 +12,7 @@ from matplotlib.ticker import PercentFormatter
 
 from tracker.core.growth import compound
 from tracker.core.units import format_usd_mn
-from tracker.core.vocabulary import POTENTIAL
+from tracker.core.vocabulary import FORECAST, POTENTIAL
 from tracker.output.style import COLOURS, DPI, LABELS, SIZE, TrackerFigure, finish, new_figure, tidy
 
 __all__ = ["MAX_AXIS_MULTIPLE", "broken_at_gaps", "overview_chart", "progress_chart"]
@@ -68,7 +68,8 @@ def _mark_preliminary(axes, points: pd.DataFrame, role: str) -> None:
 
 def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
     """A target's progress: reported series, mirror, target, required path and trend;
-    preliminary years (news figures no release covers yet) as hollow markers.
+    preliminary years (news figures no release covers yet) as hollow markers, forecasts as
+    hollow diamonds beside the series.
 
     Parameters
     ----------
@@ -106,6 +107,18 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
                 linewidth=1.8,
             )
             _mark_preliminary(axes, points, role)
+    expected = series[series["role"] == FORECAST]
+    if len(expected):
+        axes.plot(
+            expected["year"],
+            expected["value_usd_mn"],
+            marker="D",
+            markersize=7,
+            linestyle="none",
+            markerfacecolor="white",
+            markeredgecolor=COLOURS[FORECAST],
+            label=LABELS[FORECAST],
+        )
 
     deadline, target = int(row["deadline_year"]), float(row["target_usd_mn"])
     charted = [target, *series["value_usd_mn"], row["nowcast_usd_mn"]]

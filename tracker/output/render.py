@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from tracker.core.periods import CALENDAR_START_MONTH, year_label
 from tracker.core.statuses import STATUS_LABELS
 from tracker.core.units import format_usd_mn
+from tracker.core.vocabulary import SCOPE_DEFAULT, SCOPE_LABELS
 
 __all__ = [
     "MISSING",
@@ -190,8 +192,43 @@ def _number(value, digits: int = 2) -> str:
     return MISSING if is_missing(value) else f"{value:,.{digits}f}"
 
 
-def _year(value) -> str:
-    return MISSING if is_missing(value) else str(int(value))
+def _year(value, start_month: int = CALENDAR_START_MONTH) -> str:
+    return MISSING if is_missing(value) else year_label(value, start_month)
+
+
+def _scope_words(scope: str) -> str:
+    """The words after a flow for a goal or series not of goods, as a whole: nothing for
+    goods.
+
+    Examples
+    --------
+    >>> _scope_words("goods"), _scope_words("non_oil_goods")
+    ('', ' (non-oil goods)')
+    """
+    return "" if scope == SCOPE_DEFAULT else f" ({SCOPE_LABELS[scope]})"
+
+
+def derivation(row: dict) -> str:
+    """How a goal stated as a multiple of a base year gets its value, after the value.
+
+    Examples
+    --------
+    >>> derivation({"target_multiple": 2.0, "target_base_year": 2017, "year_start_month": 1,
+    ...     "target_base_usd_mn": 600.0})
+    ' (2 × the 2017 level of $600 m)'
+    >>> derivation({"target_multiple": 1.5, "target_base_year": 2017, "year_start_month": 1,
+    ...     "target_base_usd_mn": None})
+    ' (1.5 × the 2017 level, not reported yet)'
+    >>> derivation({"target_multiple": None})
+    ''
+    """
+    if is_missing(row["target_multiple"]):
+        return ""
+    base_year = _year(row["target_base_year"], row["year_start_month"])
+    level = f"{row['target_multiple']:g} × the {base_year} level"
+    if is_missing(row["target_base_usd_mn"]):
+        return f" ({level}, not reported yet)"
+    return f" ({level} of {_usd(row['target_base_usd_mn'])})"
 
 
 def md(text) -> str:
@@ -239,5 +276,7 @@ def environment() -> Environment:
         md=md,
         web=web_address,
         label=STATUS_LABELS.get,
+        scope=_scope_words,
+        derivation=derivation,
     )
     return env

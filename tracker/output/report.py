@@ -37,7 +37,7 @@ from tracker.core.params import (
 from tracker.core.periods import MONTHS_IN_YEAR
 from tracker.core.statuses import STATUSES
 from tracker.core.text import printable
-from tracker.core.vocabulary import OBSERVATION_KEY, POTENTIAL, PRELIMINARY
+from tracker.core.vocabulary import FORECAST, OBSERVATION_KEY, POTENTIAL, PRELIMINARY
 from tracker.loading.commit import writer_lock
 from tracker.loading.datasets import Datasets
 from tracker.output.citations import (
@@ -54,7 +54,19 @@ from tracker.validation.tables import STATUS_COLUMNS
 __all__ = ["NothingToReport", "build_report", "month_end"]
 
 #: Columns of status.csv, after the status columns of `tracker status`.
-_CSV_EXTRA = ["deadline_as_worded", "stated_date", "judged_by", "note"]
+_CSV_EXTRA = [
+    "deadline_as_worded",
+    "stated_date",
+    "judged_by",
+    "scope",
+    "year_start_month",
+    "target_multiple",
+    "target_base_year",
+    "target_base_usd_mn",
+    "family",
+    "stage",
+    "note",
+]
 
 
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
@@ -263,6 +275,7 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "mirror_tolerance_pct": f"{100 * MIRROR_TOLERANCE:g}",
         "potential": POTENTIAL,
         "preliminary": PRELIMINARY,
+        "forecast": FORECAST,
     }
 
 

@@ -37,6 +37,7 @@ COLOURS = {
     "projection": "#009E73",  # bluish green
     "nowcast": "#CC79A7",  # reddish purple
     "assumed": "#999999",  # grey
+    "forecast": "#56B4E9",  # sky blue
 }
 #: Legend text of each element; tests find lines by these labels.
 LABELS = {
@@ -49,6 +50,7 @@ LABELS = {
     "assumed": "assumed deadline {year}",
     "potential": "potential (an estimate, not judged)",
     "preliminary": "preliminary: a reported figure, no release yet",
+    "forecast": "forecast as stated (not in the series)",
 }
 #: Top of the value axis as a multiple of the highest value drawn.
 _HEADROOM = 1.25

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from tracker.core.figures import QUALIFIERS
 from tracker.core.periods import DateError, SpanError, parse_dated, parse_span
 from tracker.core.units import SCALES
-from tracker.core.vocabulary import COUNTRIES, CURRENCIES, FLOWS
+from tracker.core.vocabulary import COUNTRIES, CURRENCIES, FLOWS, SCOPES
 
 __all__ = [
     "COUNTRY",
@@ -27,6 +27,7 @@ __all__ = [
     "POSITIVE",
     "QUALIFIER",
     "SCALE",
+    "SCOPE",
     "SPAN",
     "YEAR",
     "YEAR_RANGE",
@@ -96,6 +97,8 @@ COUNTRY = CellRule("is not an ISO 3166-1 alpha-3 country code", COUNTRIES.__cont
 CURRENCY = CellRule("is not an ISO 4217 currency code", CURRENCIES.__contains__)
 FLOW = one_of(FLOWS)
 SCALE = one_of(SCALES)
+#: What trade a figure counts; empty is goods (a panel may hold a missing value there).
+SCOPE = CellRule(one_of(SCOPES).rule, frozenset(("", *SCOPES)).__contains__)
 #: A word before a figure or a growth; empty when none was printed (a panel's typed column
 #: holds "" or a missing value there, which a CSV cell check never sees).
 QUALIFIER = CellRule(one_of(QUALIFIERS).rule, frozenset(("", *QUALIFIERS)).__contains__)

@@ -18,7 +18,7 @@ from tracker.core.coding import factorize, failing, key_codes
 from tracker.core.failures import Failure
 from tracker.core.periods import SpanError, parse_span
 from tracker.core.units import MAX_TRADE_USD_MN, MIN_TRADE_USD_MN, MN_PER_SCALE
-from tracker.core.vocabulary import OBSERVATION_KEY, USD
+from tracker.core.vocabulary import BOOLEANS, OBSERVATION_KEY, SCOPE_DEFAULT, USD
 from tracker.validation import cells
 
 __all__ = [
@@ -109,7 +109,11 @@ def unique_key(file: str, frame: pd.DataFrame) -> list[Failure]:
     observations.csv:3: column 'reporter+partner+flow+span+source_id' value 'KAZ|TJK|total|2023|s':
     duplicate key: an earlier row has the same reporter, partner, flow, span, source_id
     """
-    key = key_codes(frame, _KEY)
+    columns = [column for column in _KEY if column in frame]  # a panel may have no scope
+    if "scope" in frame:  # an empty scope is goods: the same figure either way
+        scope = frame["scope"].astype(object).fillna("")
+        frame = frame.assign(scope=scope.where(scope != "", SCOPE_DEFAULT))
+    key = key_codes(frame, columns)
     # A panel written in key order is checked in one pass; otherwise hash the keys.
     if len(key) < 2 or np.all(key[1:] > key[:-1]):
         return []
@@ -118,10 +122,10 @@ def unique_key(file: str, frame: pd.DataFrame) -> list[Failure]:
         file,
         frame,
         repeated,
-        "+".join(_KEY),
-        f"duplicate key: an earlier row has the same {', '.join(_KEY)}",
+        "+".join(columns),
+        f"duplicate key: an earlier row has the same {', '.join(columns)}",
         shown=lambda rows: [
-            "|".join(map(str, values)) for values in frame[_KEY].iloc[rows].to_numpy()
+            "|".join(map(str, values)) for values in frame[columns].iloc[rows].to_numpy()
         ],
     )
 
@@ -152,14 +156,16 @@ def _end_day(span) -> date | None:
 def spans_before_publication(
     file: str, frame: pd.DataFrame, published: Mapping[str, date | None]
 ) -> list[Failure]:
-    """No span ends after its source was published (a figure cannot report the future).
+    """No span ends after its source was published (a figure cannot report the future),
+    unless the row is a forecast (``is_forecast`` true).
 
     Examples
     --------
     >>> frame = pd.DataFrame({"span": ["2024", "2024-Q1"], "source_id": ["s", "s"]}, index=[2, 3])
     >>> print(*spans_before_publication("observations.csv", frame, {"s": date(2024, 8, 31)}))
     observations.csv:2: column 'span' value '2024': span ends 2024-12-31, after its source was
-    published (2024-08-31)
+    published (2024-08-31); a figure expected for a period not yet ended is a forecast
+    (is_forecast true)
     """
     span_codes, spans = factorize(frame["span"])
     source_codes, sources = factorize(frame["source_id"])
@@ -170,11 +176,14 @@ def spans_before_publication(
     if end_day.max() <= known_day.min():  # no row can be late
         return []
     late = end_day[span_codes] > known_day[source_codes]
+    if "is_forecast" in frame:
+        late &= (frame["is_forecast"] != BOOLEANS[0]).to_numpy()
 
     def rule(rows):
         return [
             f"span ends {ends[span_codes[row]]}, after its source was published "
-            f"({days[source_codes[row]]})"
+            f"({days[source_codes[row]]}); a figure expected for a period not yet ended is "
+            "a forecast (is_forecast true)"
             for row in rows
         ]
 

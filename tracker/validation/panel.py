@@ -26,6 +26,7 @@ OPTIONAL_COLUMNS = {
     "growth_base_span": "",
     "growth_qualifier": "",
     "note": "",
+    "scope": "",
 }
 #: Optional columns that hold a qualifier ("about", "nearly", ...).
 _QUALIFIERS = ("qualifier", "growth_qualifier")
@@ -60,6 +61,7 @@ observation_panel = pa.DataFrameSchema(
             name: pa.Column(None, _each_value(cells.QUALIFIER), required=False, nullable=True)
             for name in _QUALIFIERS
         },
+        "scope": pa.Column(None, _each_value(cells.SCOPE), required=False, nullable=True),
     },
     name="observation_panel",
     strict=True,

@@ -22,6 +22,7 @@ from tracker.core.periods import DateError, latest_days, parse_dated
 from tracker.core.units import SCALES
 from tracker.core.vocabulary import CURRENCIES
 from tracker.validation.cells import DATED
+from tracker.validation.goals import GOAL_RULES, is_relative
 from tracker.validation.observations import (
     distinct_countries,
     known_sources,
@@ -61,7 +62,9 @@ def _figures_as_written(frames: Frames) -> list[Failure]:
     for table in ("observations", "targets"):
         if (frame := frames.get(table)) is None:
             continue
-        for line, row in frame[frame["figure_as_written"].ne("")].iterrows():
+        # A goal stated as a multiple reads back as its multiple (tracker.validation.goals).
+        written = frame["figure_as_written"].ne("") & ~is_relative(frame)
+        for line, row in frame[written].iterrows():
             text = row["figure_as_written"]
             try:
                 figure = parse_figure(text)
@@ -330,4 +333,5 @@ RULES: tuple[Callable[[Frames], list[Failure]], ...] = (
     _target_dates,
     _not_in_the_future,
     _supersedes_chains,
+    *GOAL_RULES,
 )

@@ -16,7 +16,14 @@ import pandera.pandas as pa
 
 from tracker.core.figures import QUALIFIERS
 from tracker.core.units import SCALES, SCALES_IN_WORDS
-from tracker.core.vocabulary import FLOWS, LINK_RELATIONS, SOURCE_KINDS, TARGET_KINDS
+from tracker.core.vocabulary import (
+    BOOLEANS,
+    FLOWS,
+    LINK_RELATIONS,
+    SCOPES,
+    SOURCE_KINDS,
+    TARGET_KINDS,
+)
 from tracker.validation import cells
 
 __all__ = [
@@ -62,6 +69,9 @@ _SPAN = _check(cells.SPAN)
 _DATED = _check(cells.DATED)
 _YEAR = _check(cells.YEAR)
 _IDENT = _check(cells.IDENTIFIER)
+_STAGE = _check(
+    cells.CellRule("is not a stage number (1 to 9)", frozenset("123456789").__contains__)
+)
 
 
 def _one_of(values) -> pa.Check:
@@ -88,6 +98,10 @@ def _schema(name: str, columns: dict[str, pa.Column], key: list[str] | None) -> 
         report_duplicates="exclude_first",
     )
 
+
+#: A fiscal year starts in a month other than January, written with two digits.
+FISCAL_START_MONTHS = tuple(f"{month:02d}" for month in range(2, 13))
+_SCOPE = _optional(f"What trade it counts: {', '.join(SCOPES)}; empty: goods.", _one_of(SCOPES))
 
 sources = _schema(
     "sources",
@@ -132,6 +146,12 @@ observations = _schema(
             "about, over, nearly, ... before the growth, as printed.", _one_of(QUALIFIERS)
         ),
         "source_id": _column("The source that printed the figure.", _IDENT, required=True),
+        "scope": _SCOPE,
+        "is_forecast": _optional(
+            "true: a figure said to be expected for a period not yet ended; shown beside the "
+            "series, never in it. Empty: false.",
+            _one_of(BOOLEANS),
+        ),
         "note": _column("The curator's judgement: period, reporter, relative wording."),
     },
     # The key rule is shared with panels: tracker.validation.observations.
@@ -149,10 +169,19 @@ targets = _schema(
         "flow": _column(
             "total, exports or imports, from country_a's side.", _one_of(FLOWS), required=True
         ),
-        "value": _column("Target in currency x scale.", _IS_NUMBER, _POSITIVE, required=True),
-        "currency": _column("ISO 4217 code of value.", _CURRENCY, required=True),
-        "scale": _column(f"{SCALES_IN_WORDS}.", _one_of(SCALES), required=True),
+        # A goal of its own value needs value, currency and scale; a goal stated as a multiple
+        # of a base year leaves them empty (tracker.validation.goals).
+        "value": _column("Target in currency x scale.", _IS_NUMBER, _POSITIVE),
+        "currency": _column("ISO 4217 code of value.", _CURRENCY),
+        "scale": _column(f"{SCALES_IN_WORDS}.", _one_of(SCALES)),
         "figure_as_written": _column("The figure exactly as printed.", required=True),
+        "multiple": _optional(
+            "A goal stated as a multiple of a base year's trade: 2 for 'double', 1.5 for "
+            "'increase by half'; empty: the goal has its own value.",
+            _IS_NUMBER,
+            _POSITIVE,
+        ),
+        "base_year": _optional("The year a multiple is of.", _YEAR),
         "qualifier": _column("at least, about, ... as printed.", _one_of(QUALIFIERS)),
         "kind": _column(
             "target (a commitment) or potential (an estimate).",
@@ -170,6 +199,18 @@ targets = _schema(
             "How it relates to the statement it supersedes: restated, re-dated, raised or "
             "lowered; empty: read from the values.",
             _one_of(LINK_RELATIONS),
+        ),
+        "family": _optional(
+            "Identifier shared by goals stated side by side (staged, or by two officials); "
+            "each is judged.",
+            _IDENT,
+        ),
+        "stage": _optional("Order of a staged goal in its family: 1, 2, ...", _STAGE),
+        "scope": _SCOPE,
+        "fiscal_year_start_month": _optional(
+            "First month (02-12) of the fiscal years the goal is stated in, such as 04 for "
+            "India's April-March year; empty: calendar years.",
+            _one_of(FISCAL_START_MONTHS),
         ),
         "note": _column("The curator's judgement."),
     },

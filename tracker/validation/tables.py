@@ -8,7 +8,7 @@ import pandera.pandas as pa
 
 from tracker.core.params import HORIZONS_YEARS
 from tracker.core.statuses import STATUSES
-from tracker.core.vocabulary import COUNTRIES, FLOWS, LINK_RELATIONS, TARGET_KINDS
+from tracker.core.vocabulary import COUNTRIES, FLOWS, LINK_RELATIONS, SCOPES, TARGET_KINDS
 
 __all__ = ["STATUS_COLUMNS", "gap_table", "typed_observations"]
 
@@ -31,6 +31,7 @@ typed_observations = pa.DataFrameSchema(
         "reporter": pa.Column(str, pa.Check.isin(COUNTRIES)),
         "partner": pa.Column(str, pa.Check.isin(COUNTRIES)),
         "flow": pa.Column(str, pa.Check.isin(FLOWS)),
+        "scope": pa.Column(str, pa.Check.isin(SCOPES)),
         "span": pa.Column(str),
         "span_start": pa.Column("period[M]"),
         "span_end": pa.Column("period[M]"),
@@ -44,6 +45,9 @@ typed_observations = pa.DataFrameSchema(
         "published_on": pa.Column("datetime64[ns]", description="Its source's latest day."),
         "is_official": pa.Column(
             bool, description="Its source is a statistics release or database extract."
+        ),
+        "is_forecast": pa.Column(
+            bool, description="Expected for a period not yet ended: never in a series."
         ),
     },
     checks=[
@@ -63,9 +67,21 @@ gap_table = pa.DataFrameSchema(
         "country_a": pa.Column(str, pa.Check.isin(COUNTRIES)),
         "country_b": pa.Column(str, pa.Check.isin(COUNTRIES)),
         "flow": pa.Column(str, pa.Check.isin(FLOWS)),
+        "scope": pa.Column(str, pa.Check.isin(SCOPES), description="What trade it counts."),
+        "year_start_month": pa.Column(
+            int,
+            pa.Check.in_range(1, 12),
+            description="First month of the goal's years: 1, calendar; else a fiscal year.",
+        ),
         "kind": pa.Column(str, pa.Check.isin(TARGET_KINDS)),
         "judged_by": pa.Column(str, pa.Check.isin(COUNTRIES), description="Judged reporter."),
-        "target_usd_mn": _num("Target value.", pa.Check.gt(0)),
+        "target_usd_mn": _num(
+            "Target value; for a multiple of a base year, resolved from the series.",
+            pa.Check.gt(0),
+        ),
+        "target_multiple": _num("A goal stated as this multiple of its base year.", pa.Check.gt(0)),
+        "target_base_year": _int("The year the multiple is of."),
+        "target_base_usd_mn": _num("The base year's value on the judged series.", pa.Check.gt(0)),
         "deadline_year": _int("Stated, carried or assumed deadline."),
         "is_deadline_assumed": pa.Column(bool, description="No deadline was ever stated."),
         "deadline_as_worded": pa.Column(str),
@@ -83,6 +99,8 @@ gap_table = pa.DataFrameSchema(
             pa.Check.isin(["", *LINK_RELATIONS]),
             description="How the newest statement relates to the one before (empty: first).",
         ),
+        "family": pa.Column(str, description="Goals stated side by side share it; may be empty."),
+        "stage": _int("Order of a staged goal in its family."),
         "baseline_year": _int("Latest year with a full-year value."),
         "baseline_usd_mn": _num("Value in the baseline year.", pa.Check.gt(0)),
         "is_baseline_derived": pa.Column(bool, description="Summed from twelve months."),
