@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from tracker.cli import main
+from tracker.loading.cache import CACHE_ENV
+
+# Records of panels found valid go to a folder of this run's own, never the user's cache.
+os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="tracker-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "datasets"
@@ -37,6 +43,13 @@ TABLES = {
     "targets.csv": TARGETS,
     "fx_rates.csv": FX_RATES,
 }
+
+
+def report_text(folder: Path, kind: str) -> str:
+    """A report's summary and every goal's page as one text: ``kind`` is ``md`` or ``html``."""
+    summary = folder / ("report.md" if kind == "md" else "index.html")
+    pages = sorted((folder / "targets").glob(f"*.{kind}"))
+    return "\n".join(path.read_text(encoding="utf-8") for path in [summary, *pages])
 
 
 def write_dataset(directory: Path, **files: str | bytes | None) -> Path:

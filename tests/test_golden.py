@@ -39,15 +39,31 @@ def report(tmp_path_factory) -> Path:
     return build_report(load_datasets(GOLDEN), MONTH, tmp_path_factory.mktemp("reports"))
 
 
-@pytest.mark.parametrize("name", ["report.md", "status.csv"])
+#: The golden dataset's goals, each with a page of its own.
+GOALS = ("kaz-pak-1bn", "kaz-tjk-2bn-again", "pak-kaz-potential")
+
+
+@pytest.mark.parametrize("name", ["report.md", "status.csv", "findings.csv"])
 def test_report_text_files(report, golden, name):
     assert (report / name).read_text(encoding="utf-8") == golden
 
 
 def test_report_html_without_images(report, golden):
     html = (report / "index.html").read_text(encoding="utf-8")
-    assert _IMAGE.search(html), "the report embeds its charts"
+    assert _IMAGE.search(html), "the summary embeds its overview chart"
     assert _IMAGE.sub("data:image/png;base64,…", html) == golden
+
+
+def test_every_goal_has_its_pages(report):
+    assert sorted(p.name for p in (report / "targets").iterdir()) == sorted(
+        f"{goal}.{kind}" for goal in GOALS for kind in ("html", "md")
+    )
+
+
+@pytest.mark.parametrize("name", [f"{goal}.{kind}" for goal in GOALS for kind in ("md", "html")])
+def test_goal_pages(report, golden, name):
+    text = (report / "targets" / name).read_text(encoding="utf-8")
+    assert _IMAGE.sub("data:image/png;base64,…", text) == golden
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import OBSERVATIONS, SOURCES, TARGETS, write_dataset
+from tests.conftest import OBSERVATIONS, SOURCES, TARGETS, report_text, write_dataset
 from tracker import load_datasets
 from tracker.loading.commit import LOCK
 from tracker.output.report import build_report
@@ -383,8 +383,8 @@ def hostile_report(tmp_path_factory):
 
 def test_only_web_addresses_become_links(hostile_report):
     _, folder = hostile_report
-    html = (folder / "index.html").read_text(encoding="utf-8")
-    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    html = report_text(folder, "html")
+    markdown = report_text(folder, "md")
     assert "javascript:" not in html.split('href="')[1:] and 'href="javascript' not in html
     # A Markdown link needs an unescaped "](": the escaped "\\](" is plain text.
     assert "<javascript:" not in markdown and not re.search(r"(?<!\\)\]\(javascript", markdown)
@@ -394,7 +394,7 @@ def test_only_web_addresses_become_links(hostile_report):
 
 def test_notes_make_no_image_link_or_heading_in_markdown(hostile_report):
     _, folder = hostile_report
-    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    markdown = report_text(folder, "md")
     assert not re.search(r"(?<!\\)!(?<!\\)\[x(?<!\\)\]\(", markdown)
     assert not re.search(r"(?<!\\)\[click(?<!\\)\]\(", markdown)
     assert "\\# Forged" in markdown  # the hash is escaped: no heading even at a line start

@@ -144,6 +144,6 @@ def test_what_changed_lists_panel_rows(tmp_path):
     directory = _dataset(tmp_path, [("TJK", "KAZ", "total", "2024", 400.0)])
     report = build_report(load_datasets(directory), "2025-04", tmp_path / "out")
     text = (report / "report.md").read_text(encoding="utf-8")
-    changed = text[text.index("## What changed") : text.index("## Targets")]
+    changed = text[text.index("## What changed") : text.index("## Audit findings")]
     # The panel's source is published on 2025-04-30, inside April.
     assert "TJK → KAZ total 2024: $400 m" in changed

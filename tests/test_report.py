@@ -7,17 +7,19 @@ import io
 
 import pytest
 
-from tests.conftest import SHIPPED, SOURCES, TARGETS, write_dataset
+from tests.conftest import SHIPPED, SOURCES, TARGETS, report_text, write_dataset
 from tracker import load_datasets
 from tracker.loading.commit import LOCK
 from tracker.output.report import build_report
 
-TEXT_FILES = ("index.html", "report.md", "status.csv")
+TEXT_FILES = ("index.html", "report.md", "status.csv", "findings.csv")
 MONTH = "2025-03"  # the tiny dataset's sources are published by then
 
 
 def _files(directory):
-    return {name: (directory / name).read_bytes() for name in TEXT_FILES}
+    """Every text file of a report, the goals' pages included, by its path in the report."""
+    pages = sorted(p.relative_to(directory) for p in (directory / "targets").iterdir())
+    return {str(name): (directory / name).read_bytes() for name in [*TEXT_FILES, *pages]}
 
 
 def test_shipped_report_has_every_file_and_every_target(tmp_path, run_cli):
@@ -26,17 +28,28 @@ def test_shipped_report_has_every_file_and_every_target(tmp_path, run_cli):
     )
     assert code == 0, out
     folder = tmp_path / "2026-11"
-    assert {p.name for p in folder.iterdir()} == {*TEXT_FILES, "figures"}
+    assert {p.name for p in folder.iterdir()} == {*TEXT_FILES, "figures", "targets"}
     html = (folder / "index.html").read_text(encoding="utf-8")
     with (folder / "status.csv").open(encoding="utf-8") as handle:
         ids = [row["target_id"] for row in csv.DictReader(handle)]
     assert "kaz-tjk-2bn-2025" in ids and "kaz-pak-1bn-2027" in ids
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
     for target_id in ids:
         assert (folder / "figures" / f"{target_id}.png").is_file()
-        assert f'id="{target_id}"' in html
-    # Self-contained: every image embedded, none linked.
+        # One click from the summary to the goal's own page, in HTML and in Markdown.
+        assert f'<a href="targets/{target_id}.html">{target_id}</a>' in html
+        assert f"[{target_id}](targets/{target_id}.md)" in markdown
+        page = (folder / "targets" / f"{target_id}.html").read_text(encoding="utf-8")
+        assert f'id="{target_id}"' in page and 'href="../index.html"' in page
+        # Self-contained: the goal's chart embedded, none linked.
+        assert page.count('src="data:image/png;base64,') == 1 and 'src="../figures' not in page
+        assert f"](../figures/{target_id}.png)" in (
+            folder / "targets" / f"{target_id}.md"
+        ).read_text(encoding="utf-8")
+    # The summary embeds the overview only: small enough to e-mail at any number of goals.
     assert 'src="figures/' not in html
-    assert html.count('src="data:image/png;base64,') == len(ids) + 1  # + overview
+    assert html.count('src="data:image/png;base64,') == 1
+    assert len(list((folder / "targets").iterdir())) == 2 * len(ids)
 
 
 def test_same_data_and_month_give_identical_files(tmp_path):
@@ -69,10 +82,10 @@ def test_dataset_text_is_escaped_in_html(tmp_path):
     attack = "<script>alert(1)</script>"
     data = load_datasets(write_dataset(tmp_path / "d", sources=SOURCES.replace("Trade up", attack)))
     folder = build_report(data, MONTH, tmp_path / "reports")
-    html = (folder / "index.html").read_text(encoding="utf-8")
+    html = report_text(folder, "html")
     assert attack not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert attack not in (folder / "report.md").read_text(encoding="utf-8")
+    assert attack not in report_text(folder, "md")
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])

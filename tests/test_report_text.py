@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import build, observation, target
-from tests.conftest import SHIPPED, SOURCES, write_dataset
+from tests.conftest import SHIPPED, SOURCES, report_text, write_dataset
 from tracker import compute_gaps, load_datasets
 from tracker.core.growth import years_to_reach
 from tracker.output.render import MISSING, md, versus_target, whole_year
@@ -50,8 +50,9 @@ def _texts(run_cli, folder: Path, month: str, out: Path) -> dict[str, str]:
     """Every text output for one dataset and month, by a name that says where it came from."""
     report = build_report(load_datasets(folder), month, out)
     texts = {
-        "report.md": (report / "report.md").read_text(encoding="utf-8"),
-        "index.html": IMAGE.sub("", (report / "index.html").read_text(encoding="utf-8")),
+        "report.md and pages": report_text(report, "md"),
+        "index.html and pages": IMAGE.sub("", report_text(report, "html")),
+        "findings.csv": (report / "findings.csv").read_text(encoding="utf-8"),
     }
     as_of = month_end(month).isoformat()
     common = ("--as-of", as_of, "--datasets", str(folder))
@@ -81,7 +82,7 @@ def test_text_outputs_hold_no_missing_token_negative_amount_or_fractional_year(
         for pattern in (MISSING_TOKENS, NEGATIVE_AMOUNT, FRACTIONAL_YEAR_REACHED):
             found = pattern.search(text)
             assert not found, f"{name}: {found[0]!r} in …{text[found.start() - 60 : found.end()]}"
-    entity = HTML_ENTITY.search(texts["report.md"])
+    entity = HTML_ENTITY.search(texts["report.md and pages"])
     assert not entity, f"report.md holds the HTML entity {entity[0]}"
 
 
@@ -113,7 +114,7 @@ def test_golden_report_states_trends_against_targets_in_words(tmp_path):
       short by 560; 1,200 x 1.0627^8 = 1,952 < 2000 <= 2,074 (^9): 2033.
     """
     report = build_report(load_datasets(FIXTURES / "golden"), "2025-07", tmp_path)
-    text = (report / "report.md").read_text(encoding="utf-8")
+    text = report_text(report, "md")
     assert "$2.62 bn in 2030 (above the target by $1.62 bn); target reached in 2029" in text
     assert "$1.44 bn in 2027 (short of the target by $560 m); target reached in 2033" in text
 
@@ -122,9 +123,9 @@ def test_a_goal_with_one_annual_value_has_no_projection_in_words(tmp_path):
     """One year of figures gives no historical growth, so no trend to project."""
     data = build([observation(2023, 1000, "2024-02-01")], [target(value_mn=2000)])
     report = build_report(data, "2024-09", tmp_path)
-    for name in ("report.md", "index.html"):
-        text = (report / name).read_text(encoding="utf-8")
-        assert "no projection (no historical growth)" in text, name
+    for kind in ("md", "html"):
+        text = report_text(report, kind)
+        assert "no projection (no historical growth)" in text, kind
 
 
 # --- Markdown: readable, and still inert -----------------------------------------------------
@@ -171,7 +172,7 @@ def test_hostile_title_is_escaped_text_in_report_md(tmp_path):
     attack = "<script>alert(1)</script>"
     data = load_datasets(write_dataset(tmp_path / "d", sources=SOURCES.replace("Trade up", attack)))
     folder = build_report(data, "2025-03", tmp_path / "reports")
-    text = (folder / "report.md").read_text(encoding="utf-8")
+    text = report_text(folder, "md")
     assert "\\<script\\>alert(1)\\</script\\>" in text
     assert attack not in text and "&lt;" not in text
     assert "<script" not in _rendered(text)

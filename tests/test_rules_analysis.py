@@ -366,6 +366,7 @@ def _rows(*rows: tuple) -> pd.DataFrame:
         flow="total",
         scope="goods",
         is_forecast=False,
+        figure_as_written="",
         value=frame["value_usd_mn"],
         qualifier="",
         file="observations.csv",

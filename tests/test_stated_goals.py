@@ -11,6 +11,7 @@ import re
 import pytest
 
 from tests.builders import build, frames_of, observation, target
+from tests.conftest import report_text
 from tracker import compute_gaps
 from tracker.analysis.audit import audit
 from tracker.analysis.gaps import target_series
@@ -61,7 +62,7 @@ def test_staged_goals_stated_together_are_each_judged():
 
 def test_a_report_names_the_family_of_a_goal(tmp_path):
     report = build_report(build(_UZB, _staged()), "2024-12", tmp_path)
-    text = (report / "report.md").read_text(encoding="utf-8")
+    text = report_text(report, "md")
     assert "stated side by side with other goals: family kaz-uzb-stages, stage 2" in text
 
 
@@ -171,7 +172,7 @@ def test_a_base_year_the_series_lacks_leaves_the_goal_without_a_value():
 
 def test_the_report_shows_how_a_relative_goal_gets_its_value(tmp_path):
     report = build_report(build(_TJK, [_double()]), "2020-06", tmp_path)
-    text = (report / "report.md").read_text(encoding="utf-8")
+    text = report_text(report, "md")
     assert "- target: $1.20 bn (2 × the 2017 level of $600 m) by 2021" in text
     # Each item of a goal's list on a line of its own, whatever the conditions in it.
     assert "\n- judged on: KAZ's statistics" in text
@@ -245,7 +246,7 @@ def test_fiscal_years_never_judge_a_goal_in_calendar_years():
 
 def test_the_report_labels_fiscal_years(tmp_path):
     data = build(_IND, [_india(fiscal_year_start_month="04")])
-    text = (build_report(data, "2023-12", tmp_path) / "report.md").read_text(encoding="utf-8")
+    text = report_text(build_report(data, "2023-12", tmp_path), "md")
     assert "- baseline: $1.20 bn in FY2022-23" in text
     assert "by FY2025-26" in text
 
@@ -319,5 +320,5 @@ def test_a_period_not_yet_ended_is_refused_unless_marked_a_forecast():
 
 def test_the_report_lists_a_forecast_as_such(tmp_path):
     data = build(_FORECAST, [target("t1", 2000, "2028", "2025-01-10")])
-    text = (build_report(data, "2026-06", tmp_path) / "report.md").read_text(encoding="utf-8")
+    text = report_text(build_report(data, "2026-06", tmp_path), "md")
     assert "| 2026 | KAZ | $1.30 bn | *forecast* |" in text

@@ -123,8 +123,8 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of) -> pd.DataFrame:
         Columns ``target_id``, ``role`` (``judged``, ``mirror``, or ``forecast``: a
         whole-year forecast on the judged series, shown beside it), ``reporter``,
         ``year``, ``value_usd_mn``, ``is_derived``, ``is_official`` (False: a preliminary
-        figure from the news), and the ``file``, ``line`` and
-        ``source_id`` of the observation used (empty for a derived year); sorted.
+        figure from the news), and the ``file``, ``line``, ``source_id`` and
+        ``figure_as_written`` of the observation used (empty for a derived year); sorted.
 
     Examples
     --------
@@ -142,7 +142,7 @@ def target_series(data: Datasets, gaps: pd.DataFrame, as_of) -> pd.DataFrame:
     judged, mirror = _points(keys, series)
     columns = ["target_id", "role", "reporter", "year", "value_usd_mn", "is_derived"]
     columns += ["is_official"]
-    columns += ["file", "line", "source_id"]
+    columns += ["file", "line", "source_id", "figure_as_written"]
     expected = _forecast_points(data, keys, as_of)
     both = pd.concat(
         [

@@ -31,6 +31,7 @@ __all__ = [
     "forecasts",
     "mirror_of",
     "observations",
+    "published_between",
     "published_by",
     "series_keys",
     "year_to_date",
@@ -40,6 +41,7 @@ __all__ = [
 #: A figure's key by the months it covers: ``2024`` and ``2024-01/2024-12`` are one figure.
 _MONTHS_KEY = [*SERIES_KEY, "span_start", "span_end"]
 _ANNUAL = [*SERIES_KEY, "year", "value_usd_mn", "is_official", "file", "line", "source_id"]
+_ANNUAL += ["figure_as_written"]
 
 
 def published_by(frame: pd.DataFrame, as_of) -> pd.Series:
@@ -118,6 +120,28 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
     return pd.concat(parts, ignore_index=True)
 
 
+def published_between(data: Datasets, since, until) -> pd.DataFrame:
+    """Typed observations from every file whose source was published after ``since`` and
+    by ``until``: only those rows are typed, so a month of news costs little beside a
+    large panel.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> new = published_between(load_datasets("datasets"), "2025-01-31", "2025-02-28")
+    >>> sorted(set(new["published_on"].dt.strftime("%Y-%m")))
+    ['2025-02']
+    """
+    sources = data.sources
+    window = published_by(sources, until) & ~published_by(sources, since)
+    ids = list(sources.loc[window, "source_id"])
+    parts = [
+        data.typed(table, table.frame["source_id"].isin(ids).to_numpy(dtype=bool))
+        for table in data.tables
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
 def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     """The value current as of a date for every reporter, partner, flow and span.
 
@@ -178,7 +202,8 @@ def annual_series(current: pd.DataFrame) -> pd.DataFrame:
     ...     "scope": "goods", "span": span, "span_start": parse_span(span)[0],
     ...     "span_end": parse_span(span)[1], "is_full_year": span == "2023",
     ...     "year": int(span[:4]), "value_usd_mn": value,
-    ...     "is_official": False, "file": "observations.csv", "line": n + 2, "source_id": "s"}
+    ...     "is_official": False, "file": "observations.csv", "line": n + 2, "source_id": "s",
+    ...     "figure_as_written": ""}
     ...     for n, (span, value) in enumerate(rows)])
     >>> annual_series(current)[["year", "value_usd_mn", "is_derived"]].to_dict("records")
     [{'year': 2023, 'value_usd_mn': 900.0, 'is_derived': False},
@@ -196,7 +221,9 @@ def annual_series(current: pd.DataFrame) -> pd.DataFrame:
     derived = monthly.loc[
         monthly["_merge"] == "left_only", [*SERIES_KEY, "year", "value_usd_mn", "is_official"]
     ]
-    derived = derived.assign(file="", line=pd.NA, source_id="", is_derived=True)
+    derived = derived.assign(
+        file="", line=pd.NA, source_id="", figure_as_written="", is_derived=True
+    )
     series = pd.concat([reported, derived], ignore_index=True) if len(derived) else reported
     return series.sort_values([*SERIES_KEY, "year"], ignore_index=True)
 
@@ -213,18 +240,17 @@ def fiscal_series(current: pd.DataFrame) -> pd.DataFrame:
     >>> current = pd.DataFrame([{"reporter": "IND", "partner": "KAZ", "flow": "total",
     ...     "scope": "goods", "span": span, "span_start": parse_span(span)[0],
     ...     "span_end": parse_span(span)[1], "value_usd_mn": value, "is_official": True,
-    ...     "file": "observations.csv", "line": 2, "source_id": "s"}
+    ...     "file": "observations.csv", "line": 2, "source_id": "s", "figure_as_written": ""}
     ...     for span, value in [("2022-04/2023-03", 500.0), ("2023", 1.0)]])
     >>> fiscal_series(current)[["year", "year_start_month", "value_usd_mn"]].to_dict("records")
     [{'year': 2023, 'year_start_month': 4, 'value_usd_mn': 500.0}]
     """
     start, end = pd.PeriodIndex(current["span_start"]), pd.PeriodIndex(current["span_end"])
     fiscal = is_fiscal_year(start, end)
-    rows = current.loc[fiscal, [*SERIES_KEY, "value_usd_mn", "is_official", "file", "line"]]
+    rows = current.loc[fiscal, [c for c in _ANNUAL if c != "year"]]
     return rows.assign(
         year=end[fiscal].year.to_numpy(),
         year_start_month=start[fiscal].month.to_numpy(),
-        source_id=current.loc[fiscal, "source_id"],
         is_derived=False,
     )
 

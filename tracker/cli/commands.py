@@ -216,7 +216,7 @@ def run_report(args: argparse.Namespace) -> int:
     >>> out = tempfile.mkdtemp()
     >>> run_report(build_parser().parse_args(["report", "--month", "2025-03", "--out", out]))
     ... # doctest: +ELLIPSIS
-    report written to .../2025-03/ (index.html, report.md, status.csv, figures/)
+    report written to .../2025-03/ (summary: index.html, report.md; each goal in targets/)
     0
     """
     data = _load(args)
@@ -236,7 +236,7 @@ def run_report(args: argparse.Namespace) -> int:
         where = printable(str(err.filename or args.out))
         message = f"tracker: cannot write the report to {where}: {err.strerror or err}"
         raise DatasetsError(EXIT_USAGE, [message]) from None
-    print(f"report written to {path}/ (index.html, report.md, status.csv, figures/)")
+    print(f"report written to {path}/ (summary: index.html, report.md; each goal in targets/)")
     return EXIT_OK
 
 

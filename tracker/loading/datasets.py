@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.core.failures import DataInvalid, Failure
+from tracker.loading.cache import is_known_valid, panel_key, record_valid
 from tracker.loading.commit import JOURNAL
 from tracker.loading.files import ObservationTable, read_datasets, read_panel_frames
 from tracker.loading.typing import type_fx_rates, type_observations, type_sources, type_targets
@@ -79,8 +80,10 @@ def _typed(
 
 
 def _check(
-    directory: Path,
+    directory: Path, trust_checked: bool = False
 ) -> tuple[dict[str, pd.DataFrame], list[ObservationTable], list[Failure]]:
+    """Read and validate; with ``trust_checked``, a panel recorded valid as it is now
+    (:mod:`tracker.loading.cache`) is not checked again."""
     frames, failures = read_datasets(directory)
     if (directory / JOURNAL).exists():
         rule = "an import was interrupted while writing; the next import finishes it"
@@ -89,7 +92,14 @@ def _check(
     panels, problems = read_panel_frames(directory)
     published, rates = publication_days(frames), rate_keys(frames)
     for panel in panels:
-        problems += validate_panel(panel.file, panel.frame, published, rates)
+        key = panel_key(directory / panel.file) if trust_checked else None
+        if key and is_known_valid(key):
+            continue
+        found = validate_panel(panel.file, panel.frame, published, rates)
+        # Recorded only when checked against CSV files without errors.
+        if key and not found and not any(f.severity == "error" for f in failures):
+            record_valid(key)
+        problems += found
     return frames, panels, sorted(failures + problems, key=_order)
 
 
@@ -116,6 +126,10 @@ def load_datasets(directory: Path | str = "datasets") -> Datasets:
     -------
     Datasets
 
+    A panel found valid before, unchanged and with the same ``sources.csv``,
+    ``fx_rates.csv`` and rules, is not checked again (:mod:`tracker.loading.cache`);
+    :func:`check_datasets` always checks in full.
+
     Raises
     ------
     DataInvalid
@@ -127,7 +141,7 @@ def load_datasets(directory: Path | str = "datasets") -> Datasets:
     >>> sorted(data.targets["target_id"])[:2]
     ['kaz-afg-3bn-2023', 'kaz-afg-3bn-2024']
     """
-    frames, panels, failures = _check(Path(directory))
+    frames, panels, failures = _check(Path(directory), trust_checked=True)
     _raise_errors(failures)
     return _typed(frames, Path(directory), panels)
 

@@ -80,7 +80,6 @@ def provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
     >>> last["year"], last["kind"], last["figure_as_written"]
     (2024, 'preliminary', '$1.2 billion')
     """
-    obs = data.observations.set_index(["file", "line"])
     sources = sources_by_id(data)
     rows = []
     for _, point in series.iterrows():
@@ -94,10 +93,8 @@ def provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
         if point["is_derived"] or point["source_id"] not in sources.index:
             rows.append({**entry, "figure_as_written": _DERIVED_FIGURE, "source": None})
             continue
-        key = (point["file"], point["line"])
-        figure = obs.at[key, "figure_as_written"] if key in obs.index else ""
         source = source_entry(sources, point["source_id"])
-        rows.append({**entry, "figure_as_written": figure, "source": source})
+        rows.append({**entry, "figure_as_written": point["figure_as_written"], "source": source})
     return rows
 
 

@@ -6,17 +6,41 @@ style is :mod:`tracker.output.style`).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
+
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
+from tqdm import tqdm
 
 from tracker.core.growth import compound
 from tracker.core.units import format_usd_mn
 from tracker.core.vocabulary import FORECAST, POTENTIAL
-from tracker.output.style import COLOURS, DPI, LABELS, SIZE, TrackerFigure, finish, new_figure, tidy
+from tracker.output.style import (
+    COLOURS,
+    DPI,
+    LABELS,
+    SIZE,
+    TrackerFigure,
+    finish,
+    new_figure,
+    png,
+    tidy,
+)
 
-__all__ = ["MAX_AXIS_MULTIPLE", "broken_at_gaps", "overview_chart", "progress_chart"]
+__all__ = [
+    "MAX_AXIS_MULTIPLE",
+    "broken_at_gaps",
+    "overview_chart",
+    "progress_chart",
+    "progress_pngs",
+]
 
+#: Below this many charts, drawing them here beats starting worker processes.
+_PARALLEL_FROM = 24
+#: Chunks of charts per worker: small enough to balance, large enough to amortise.
+_CHUNKS_PER_WORKER = 4
 #: Years shown before the deadline when a chart has no series to set its left edge.
 _EMPTY_SPAN_YEARS = 6
 #: Top of the value axis at most this multiple of the highest value charted (reported
@@ -238,3 +262,33 @@ def overview_chart(gaps: pd.DataFrame) -> TrackerFigure:
     for axes in (share_axes, growth_axes):
         tidy(axes, "x")
     return figure
+
+
+def _chart_png(job: tuple[pd.Series, pd.DataFrame]) -> bytes:
+    """One goal's progress chart as PNG bytes (run in a worker process)."""
+    row, points = job
+    return png(progress_chart(row, points))
+
+
+def progress_pngs(jobs: list, show_progress: bool = False) -> list[bytes]:
+    """Every goal's progress chart as PNG bytes, in the order of ``jobs`` (pairs of a gap
+    table row and its series), drawn on every core when there are many.
+
+    Examples
+    --------
+    >>> from tracker import compute_gaps, load_datasets, target_series
+    >>> data = load_datasets("datasets")
+    >>> gaps = compute_gaps(data, "2025-03-01").head(2)
+    >>> series = target_series(data, gaps, "2025-03-01")
+    >>> jobs = [(row, series[series["target_id"] == row["target_id"]])
+    ...     for _, row in gaps.iterrows()]
+    >>> [png[:4] for png in progress_pngs(jobs)]
+    [b'\\x89PNG', b'\\x89PNG']
+    """
+    workers = os.cpu_count() or 1
+    progress = {"desc": "charts", "unit": "target", "disable": not show_progress}
+    if len(jobs) < _PARALLEL_FROM or workers < 2:
+        return [_chart_png(job) for job in tqdm(jobs, **progress)]
+    chunk = max(1, len(jobs) // (workers * _CHUNKS_PER_WORKER))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(tqdm(pool.map(_chart_png, jobs, chunksize=chunk), total=len(jobs), **progress))

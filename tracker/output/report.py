@@ -20,12 +20,16 @@ from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment
-from tqdm import tqdm
 
 from tracker.analysis.audit import audit
 from tracker.analysis.coverage import coverage, years_by_kind
 from tracker.analysis.gaps import compute_gaps, target_series
-from tracker.analysis.series import current_vintage, published_by
+from tracker.analysis.series import (
+    current_vintage,
+    observations,
+    published_between,
+    published_by,
+)
 from tracker.core.params import (
     ABOUT_SHARE,
     HORIZONS_YEARS,
@@ -37,7 +41,13 @@ from tracker.core.params import (
 from tracker.core.periods import MONTHS_IN_YEAR
 from tracker.core.statuses import STATUSES
 from tracker.core.text import printable
-from tracker.core.vocabulary import FORECAST, OBSERVATION_KEY, POTENTIAL, PRELIMINARY
+from tracker.core.vocabulary import (
+    FORECAST,
+    OBSERVATION_KEY,
+    POTENTIAL,
+    PRELIMINARY,
+    SERIES_KEY,
+)
 from tracker.loading.commit import writer_lock
 from tracker.loading.datasets import Datasets
 from tracker.output.citations import (
@@ -46,27 +56,18 @@ from tracker.output.citations import (
     sources_by_id,
     statement_history,
 )
-from tracker.output.plots import overview_chart, progress_chart
+from tracker.output.plots import overview_chart, progress_pngs
 from tracker.output.render import environment, safe_csv
 from tracker.output.style import png
-from tracker.validation.tables import STATUS_COLUMNS
+from tracker.validation.tables import STATUS_COLUMNS, STATUS_CSV_EXTRA
 
 __all__ = ["NothingToReport", "build_report", "month_end"]
 
-#: Columns of status.csv, after the status columns of `tracker status`.
-_CSV_EXTRA = [
-    "deadline_as_worded",
-    "stated_date",
-    "judged_by",
-    "scope",
-    "year_start_month",
-    "target_multiple",
-    "target_base_year",
-    "target_base_usd_mn",
-    "family",
-    "stage",
-    "note",
-]
+#: Findings of one check listed on the summary page; the rest are counted there, and every
+#: one is in findings.csv (a world panel can hold a million).
+FINDINGS_LISTED = 10
+#: The folder of the goals' own pages, beside the summary.
+_PAGES = "targets"
 
 
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
@@ -123,16 +124,17 @@ def _changes(
     data: Datasets, since: date, until: date, before: pd.DataFrame, now: pd.DataFrame
 ) -> dict:
     """What was published after ``since`` up to ``until``, and the statuses it moved."""
-    obs = data.observations
-    new = obs[published_by(obs, until) & ~published_by(obs, since)]
+    new = published_between(data, since, until)
+    # The values they revise: the current vintage of their own series only.
+    revised = observations(data, new[SERIES_KEY].drop_duplicates())
     merged = new.merge(
-        current_vintage(obs, since)[[*OBSERVATION_KEY, "value_usd_mn", "source_id"]],
+        current_vintage(revised, since)[[*OBSERVATION_KEY, "value_usd_mn", "source_id"]],
         on=OBSERVATION_KEY,
         how="left",
         suffixes=("", "_before"),
     )
     sources = sources_by_id(data)
-    observations = [
+    figures = [
         _present(
             {
                 "reporter": r.reporter,
@@ -167,7 +169,7 @@ def _changes(
         previous = was.get(r.chain_root)
         if previous != r.status:
             moved.append({"target_id": r.target_id, "before": previous, "now": r.status})
-    return {"observations": observations, "targets": targets, "statuses": moved}
+    return {"observations": figures, "targets": targets, "statuses": moved}
 
 
 def _methods(params: GapParams, as_of: date) -> list[str]:
@@ -234,24 +236,24 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
 
     figures = [_Figure("overview.png", png(overview_chart(gaps)))]
     sections = []
-    rows = tqdm(
-        list(gaps.itertuples(index=False)), desc="charts", unit="target", disable=not show_progress
-    )
-    for row in rows:
-        row_series = pd.Series(row._asdict())
-        own = series[series["target_id"] == row.target_id]
-        figure = _Figure(f"{row.target_id}.png", png(progress_chart(row_series, own)))
+    rows = [pd.Series(row._asdict()) for row in gaps.itertuples(index=False)]
+    by_target = dict(tuple(series.groupby("target_id", sort=False)))
+    own = [by_target.get(row["target_id"], series.iloc[:0]) for row in rows]
+    charts = progress_pngs(list(zip(rows, own, strict=True)), show_progress)
+    for row, points, chart in zip(rows, own, charts, strict=True):
+        figure = _Figure(f"{row['target_id']}.png", chart)
         figures.append(figure)
         sections.append(
             {
-                "row": _present(row._asdict()),
+                "row": _present(row.to_dict()),
                 "figure": figure,
-                "history": statement_history(data, row_series, as_of),
-                "provenance": provenance(data, own),
-                "years": years_by_kind(own),
-                "note": notes.get(row.target_id, ""),
+                "history": statement_history(data, row, as_of),
+                "provenance": provenance(data, points),
+                "years": years_by_kind(points),
+                "note": notes.get(row["target_id"], ""),
             }
         )
+    findings = audit(data, as_of)
     counts = gaps["status"].value_counts()
     table = gaps.assign(note=gaps["target_id"].map(notes))
     return {
@@ -267,7 +269,10 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "overview": figures[0],
         "figures": figures,
         "changes": _changes(data, previous_end, as_of, before, gaps),
-        "findings": audit(data, as_of).to_dict("records"),
+        "findings": findings,
+        "findings_total": len(findings),
+        "findings_listed": FINDINGS_LISTED,
+        "finding_kinds": _finding_kinds(findings),
         "coverage": coverage(data.targets, gaps, series, as_of).to_dict("records"),
         "methods": _methods(params, as_of),
         "horizons": HORIZONS_YEARS,
@@ -279,14 +284,42 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
     }
 
 
+def _finding_kinds(findings: pd.DataFrame) -> list[dict]:
+    """Findings by check, in the table's order: how many, and the first few of each.
+
+    Examples
+    --------
+    >>> findings = pd.DataFrame({"check": ["mirror"] * 12 + ["jump"], "message": range(13)})
+    >>> [(k["check"], k["count"], len(k["listed"])) for k in _finding_kinds(findings)]
+    [('mirror', 12, 10), ('jump', 1, 1)]
+    """
+    return [
+        {
+            "check": check,
+            "count": len(rows),
+            "listed": rows.head(FINDINGS_LISTED).to_dict("records"),
+        }
+        for check, rows in findings.groupby("check", sort=False)
+    ]
+
+
 def _write(directory: Path, context: dict, environment: Environment) -> None:
     (directory / "figures").mkdir(parents=True)
+    (directory / _PAGES).mkdir()
     for figure in context["figures"]:
         (directory / "figures" / figure.file).write_bytes(figure.png)
     for name in ("index.html", "report.md"):
         text = environment.get_template(name).render(context)
         (directory / name).write_text(text, encoding="utf-8", newline="\n")
-    table = context["table"][STATUS_COLUMNS + _CSV_EXTRA]
+    pages = [environment.get_template(f"target.{kind}") for kind in ("html", "md")]
+    for section in context["sections"]:
+        page = {**context, "s": section}
+        for template, kind in zip(pages, ("html", "md"), strict=True):
+            path = directory / _PAGES / f"{section['row']['target_id']}.{kind}"
+            path.write_text(template.render(page), encoding="utf-8", newline="\n")
+    findings = safe_csv(context["findings"])
+    (directory / "findings.csv").write_text(findings, encoding="utf-8", newline="\n")
+    table = context["table"][STATUS_COLUMNS + STATUS_CSV_EXTRA]
     (directory / "status.csv").write_text(safe_csv(table), encoding="utf-8", newline="\n")
 
 
@@ -297,7 +330,8 @@ def build_report(
     params: GapParams | None = None,
     show_progress: bool = False,
 ) -> Path:
-    """Write ``out/YYYY-MM/``: index.html, report.md, status.csv and figures/*.png.
+    """Write ``out/YYYY-MM/``: the summary (index.html, report.md), status.csv,
+    findings.csv, one page per goal (targets/<id>.html and .md) and figures/*.png.
 
     The new report is built beside the old one and swapped in only when complete: a run
     that fails part-way leaves the previous report as it was.
@@ -315,7 +349,7 @@ def build_report(
     >>> from tracker.loading.datasets import load_datasets
     >>> folder = build_report(load_datasets("datasets"), "2025-03", tempfile.mkdtemp())
     >>> sorted(p.name for p in folder.iterdir())
-    ['figures', 'index.html', 'report.md', 'status.csv']
+    ['figures', 'findings.csv', 'index.html', 'report.md', 'status.csv', 'targets']
     """
     context = _context(data, month, params or GapParams(), show_progress)
     out = Path(out)

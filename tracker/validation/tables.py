@@ -10,7 +10,7 @@ from tracker.core.params import HORIZONS_YEARS
 from tracker.core.statuses import STATUSES
 from tracker.core.vocabulary import COUNTRIES, FLOWS, LINK_RELATIONS, SCOPES, TARGET_KINDS
 
-__all__ = ["STATUS_COLUMNS", "gap_table", "typed_observations"]
+__all__ = ["STATUS_COLUMNS", "STATUS_CSV_EXTRA", "gap_table", "typed_observations"]
 
 
 def _num(description: str, *checks: pa.Check) -> pa.Column:
@@ -166,4 +166,19 @@ STATUS_COLUMNS = [
     "year_reached",
     "status",
     "mirror_status",
+]
+
+#: Columns of a report's status.csv after :data:`STATUS_COLUMNS` (its note from targets.csv).
+STATUS_CSV_EXTRA = [
+    "deadline_as_worded",
+    "stated_date",
+    "judged_by",
+    "scope",
+    "year_start_month",
+    "target_multiple",
+    "target_base_year",
+    "target_base_usd_mn",
+    "family",
+    "stage",
+    "note",
 ]
