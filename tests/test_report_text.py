@@ -202,3 +202,25 @@ def test_whatif_text_says_met_and_by_how_much(run_cli):
     assert code == 0
     assert "at +10.0% a year: 1,597.2 USD mn in 2027, short of the target by 402.8 USD mn" in out
     assert "at +20.0% a year: 2,073.6 USD mn in 2027, met, above the target by 73.6 USD mn" in out
+
+
+@pytest.mark.parametrize(
+    ("tjk_2024", "flagged"),
+    [
+        (1010.0, True),  # TJK: +1% a year, off track; KAZ: +20% against +18.6%, on track
+        (None, False),  # TJK reports 2023 only: insufficient history is no verdict
+    ],
+)
+def test_the_report_flags_a_verdict_that_flips_with_the_reporter_only(
+    tmp_path, tjk_2024, flagged
+):
+    rows = [
+        observation(2023, 1000, "2024-02-01"),
+        observation(2024, 1200, "2025-02-01"),
+        observation(2023, 1000, "2024-02-01", reporter="TJK", partner="KAZ"),
+    ]
+    if tjk_2024:
+        rows.append(observation(2024, tjk_2024, "2025-02-01", reporter="TJK", partner="KAZ"))
+    data = build(rows, [target(value_mn=2000, deadline="2027", stated="2024-03-01")])
+    text = report_text(build_report(data, "2025-03", tmp_path), "md")
+    assert ("the verdict depends on whose statistics" in text) is flagged

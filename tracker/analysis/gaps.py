@@ -255,19 +255,28 @@ def compute_gaps(
     ('off_track', 'no_baseline')
     """
     as_of, params = to_date(as_of), params or GapParams()
-    out = _judged(data, as_of, params, judged_by)
+    goals = newest_links(data.targets, as_of, params)
+    keys = _keys(goals, judged_by)
+    # The judged and mirror series of one side are the other side's mirror and judged
+    # series: selected and typed once for both.
+    current, series = _selected_series(data, keys, as_of)
+    out = _judged(goals, keys, current, series, as_of, params)
     # The verdict on the other country's statistics, beside it: a flip is worth knowing.
-    other = _judged(data, as_of, params, None if judged_by else "partner")
+    other_keys = _keys(goals, None if judged_by else "partner")
+    other = _judged(goals, other_keys, current, series, as_of, params)
     out["mirror_status"] = out["target_id"].map(other.set_index("target_id")["status"])
     return gap_table.validate(out)
 
 
-def _judged(data: Datasets, as_of, params: GapParams, judged_by: str | None) -> pd.DataFrame:
-    """The gap table's rows on one side's statistics, before validation."""
-    goals = newest_links(data.targets, as_of, params)
-    keys = _keys(goals, judged_by)
-    current, series = _selected_series(data, keys, as_of)
-
+def _judged(
+    goals: pd.DataFrame,
+    keys: pd.DataFrame,
+    current: pd.DataFrame,
+    series: pd.DataFrame,
+    as_of,
+    params: GapParams,
+) -> pd.DataFrame:
+    """The gap table's rows on one side's statistics (``keys``), before validation."""
     points, mirror_points = _points(keys, series)
     out = goals[_GOAL_COLUMNS].copy()
     out["judged_by"] = keys["reporter"]

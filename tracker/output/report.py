@@ -39,7 +39,7 @@ from tracker.core.params import (
     GapParams,
 )
 from tracker.core.periods import MONTHS_IN_YEAR
-from tracker.core.statuses import STATUSES
+from tracker.core.statuses import STATUSES, VERDICTS
 from tracker.core.text import printable
 from tracker.core.vocabulary import (
     FORECAST,
@@ -281,6 +281,8 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "potential": POTENTIAL,
         "preliminary": PRELIMINARY,
         "forecast": FORECAST,
+        # A flip is two different verdicts; "no baseline" on one side passes none.
+        "verdicts": VERDICTS,
     }
 
 
