@@ -211,9 +211,7 @@ def test_whatif_text_says_met_and_by_how_much(run_cli):
         (None, False),  # TJK reports 2023 only: insufficient history is no verdict
     ],
 )
-def test_the_report_flags_a_verdict_that_flips_with_the_reporter_only(
-    tmp_path, tjk_2024, flagged
-):
+def test_the_report_flags_a_verdict_that_flips_with_the_reporter_only(tmp_path, tjk_2024, flagged):
     rows = [
         observation(2023, 1000, "2024-02-01"),
         observation(2024, 1200, "2025-02-01"),
