@@ -91,6 +91,12 @@ POLL_S = 0.05  # how often a running child is checked on
 AGREE_RTOL = 1e-9  # tracker and peer compute the same sums: only float-order noise
 KIB = 1024  # Linux reports ru_maxrss in kibibytes
 MIB = 2**20
+GIB = 2**30
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+#: A command past this much resident memory (with its workers) is stopped: on a 24 GB
+#: machine the kernel would otherwise kill a process of its own choosing.
+MEMORY_LIMIT_BYTES = 16 * GIB
+MEMORY_POLL_S = 0.5  # how often a running child's memory is read
 
 #: The peer: baseline (latest full year, summed from its months), three-year historical
 #: growth and required growth for every target, straight from the Parquet panel. ``{panel}``
@@ -406,6 +412,19 @@ class Run:
     stderr: Path
 
 
+def _group_rss(group: int) -> int:
+    """Resident bytes of every process in a process group now (from /proc; 0 elsewhere)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:  # field 5 of stat, the process group
+            total += int(fields[21]) * PAGE_BYTES  # field 24, resident pages
+    return total
+
+
 def measure(name: str, argv: list[str], workdir: Path, timeout_s: float) -> Run:
     """Run ``argv`` as its own process (group); stop it after ``timeout_s``.
 
@@ -417,14 +436,19 @@ def measure(name: str, argv: list[str], workdir: Path, timeout_s: float) -> Run:
         started = time.perf_counter()
         # A session of its own: on a timeout the whole group (report's chart workers) goes.
         child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=workdir, start_new_session=True)
-        finished = False
+        finished, checked = False, started
         while True:
             # wait4, not Popen.wait: it returns this child's own resource usage.
             done, status, usage = os.wait4(child.pid, os.WNOHANG)
             if done:
                 finished = True
                 break
-            if time.perf_counter() - started > timeout_s:
+            # Stopped past the time limit, or before the machine runs out of memory (the
+            # kernel would otherwise kill whatever it picks).
+            over = False
+            if time.perf_counter() - checked > MEMORY_POLL_S:
+                checked, over = time.perf_counter(), _group_rss(child.pid) > MEMORY_LIMIT_BYTES
+            if time.perf_counter() - started > timeout_s or over:
                 os.killpg(child.pid, signal.SIGKILL)
                 _, status, usage = os.wait4(child.pid, 0)
                 break
@@ -485,7 +509,10 @@ def _mib(size: float) -> str:
 
 def _timing(run: Run, timeout_s: float) -> str:
     if not run.finished:
-        return f"not finished within {timeout_s:g} s (stopped)"
+        return (
+            f"not finished within {timeout_s:g} s or {MEMORY_LIMIT_BYTES / GIB:g} GiB "
+            f"(stopped after {run.wall_s:.0f} s)"
+        )
     code = "" if run.returncode == 0 else f", exit code {run.returncode}"
     return f"{run.wall_s:6.2f} s, peak {_mib(run.peak_bytes)}{code}"
 
