@@ -6,17 +6,14 @@ value or message worked out by hand in the test."""
 from __future__ import annotations
 
 import math
-import re
 
 import pytest
 
 from tests.builders import build, frames_of, observation, target
-from tests.conftest import report_text
 from tracker import compute_gaps
 from tracker.analysis.audit import audit
 from tracker.analysis.gaps import target_series
 from tracker.core.failures import DataInvalid
-from tracker.output.report import build_report
 from tracker.validation.run import validate_frames
 
 
@@ -58,12 +55,6 @@ def test_staged_goals_stated_together_are_each_judged():
     assert math.isclose(first["growth_req_pct"], 100 * ((5000 / 4000) ** (1 / 2) - 1))
     assert math.isclose(second["growth_req_pct"], 100 * ((10000 / 4000) ** (1 / 7) - 1))
     assert (first["family"], first["stage"], second["stage"]) == ("kaz-uzb-stages", 1, 2)
-
-
-def test_a_report_names_the_family_of_a_goal(tmp_path):
-    report = build_report(build(_UZB, _staged()), "2024-12", tmp_path)
-    text = report_text(report, "md")
-    assert "stated side by side with other goals: family kaz-uzb-stages, stage 2" in text
 
 
 @pytest.mark.parametrize(
@@ -170,15 +161,6 @@ def test_a_base_year_the_series_lacks_leaves_the_goal_without_a_value():
     assert row["status"] == "no_base_value"
 
 
-def test_the_report_shows_how_a_relative_goal_gets_its_value(tmp_path):
-    report = build_report(build(_TJK, [_double()]), "2020-06", tmp_path)
-    text = report_text(report, "md")
-    assert "- target: $1.20 bn (2 × the 2017 level of $600 m) by 2021" in text
-    # Each item of a goal's list on a line of its own, whatever the conditions in it.
-    assert "\n- judged on: KAZ's statistics" in text
-    assert not re.search(r"\S- (baseline|years of the series|judged on):", text)
-
-
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
@@ -242,13 +224,6 @@ def test_a_goal_in_fiscal_years_is_judged_on_them():
 def test_fiscal_years_never_judge_a_goal_in_calendar_years():
     gaps = compute_gaps(build(_IND, [_india()]), "2023-12-31")
     assert _row(gaps, "t1")["status"] == "no_baseline"
-
-
-def test_the_report_labels_fiscal_years(tmp_path):
-    data = build(_IND, [_india(fiscal_year_start_month="04")])
-    text = report_text(build_report(data, "2023-12", tmp_path), "md")
-    assert "- baseline: $1.20 bn in FY2022-23" in text
-    assert "by FY2025-26" in text
 
 
 # --- scope: goods, non-oil goods, goods and services -----------------------------------
@@ -316,9 +291,3 @@ def test_a_period_not_yet_ended_is_refused_unless_marked_a_forecast():
         and "is a forecast (is_forecast true)" in f
         for f in failures
     ), failures
-
-
-def test_the_report_lists_a_forecast_as_such(tmp_path):
-    data = build(_FORECAST, [target("t1", 2000, "2028", "2025-01-10")])
-    text = report_text(build_report(data, "2026-06", tmp_path), "md")
-    assert "| 2026 | KAZ | $1.30 bn | *forecast* |" in text

@@ -1,0 +1,41 @@
+"""The report's words for goals as they are really stated (issue 12): a family, a goal
+relative to a base year, fiscal years and a forecast, each on a tiny dataset of
+tests/test_stated_goals.py. Kept apart because each renders a whole report (left out of
+mutation runs for time; the numbers are pinned in test_stated_goals.py)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.builders import build, target
+from tests.conftest import report_text
+from tests.test_stated_goals import _FORECAST, _IND, _TJK, _UZB, _double, _india, _staged
+from tracker.output.report import build_report
+
+
+def test_a_report_names_the_family_of_a_goal(tmp_path):
+    report = build_report(build(_UZB, _staged()), "2024-12", tmp_path)
+    text = report_text(report, "md")
+    assert "stated side by side with other goals: family kaz-uzb-stages, stage 2" in text
+
+
+def test_the_report_shows_how_a_relative_goal_gets_its_value(tmp_path):
+    report = build_report(build(_TJK, [_double()]), "2020-06", tmp_path)
+    text = report_text(report, "md")
+    assert "- target: $1.20 bn (2 × the 2017 level of $600 m) by 2021" in text
+    # Each item of a goal's list on a line of its own, whatever the conditions in it.
+    assert "\n- judged on: KAZ's statistics" in text
+    assert not re.search(r"\S- (baseline|years of the series|judged on):", text)
+
+
+def test_the_report_labels_fiscal_years(tmp_path):
+    data = build(_IND, [_india(fiscal_year_start_month="04")])
+    text = report_text(build_report(data, "2023-12", tmp_path), "md")
+    assert "- baseline: $1.20 bn in FY2022-23" in text
+    assert "by FY2025-26" in text
+
+
+def test_the_report_lists_a_forecast_as_such(tmp_path):
+    data = build(_FORECAST, [target("t1", 2000, "2028", "2025-01-10")])
+    text = report_text(build_report(data, "2026-06", tmp_path), "md")
+    assert "| 2026 | KAZ | $1.30 bn | *forecast* |" in text
