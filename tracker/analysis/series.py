@@ -21,7 +21,7 @@ from tracker.core.periods import (
     year_earlier,
 )
 from tracker.core.vintages import current_rows
-from tracker.core.vocabulary import MIRROR_FLOW, SCOPE_DEFAULT, SERIES_KEY
+from tracker.core.vocabulary import MIRROR_FLOW, SCOPE_DEFAULT, SERIES_KEY, scope_or_default
 from tracker.loading.datasets import Datasets
 
 __all__ = [
@@ -64,8 +64,7 @@ def _column_or_default(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         codes = np.zeros(len(frame), dtype=np.int8)
         return pd.Series(pd.Categorical.from_codes(codes, [SCOPE_DEFAULT]), index=frame.index)
-    scope = frame[column].astype(object).fillna("")
-    return scope.where(scope != "", SCOPE_DEFAULT)
+    return scope_or_default(frame[column])
 
 
 def _matching(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:

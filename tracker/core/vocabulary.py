@@ -5,6 +5,7 @@ Every other module takes these names from here, so a flow or a key column is spe
 
 from __future__ import annotations
 
+import pandas as pd
 import pycountry
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "SOURCE_KINDS",
     "TARGET_KINDS",
     "USD",
+    "scope_or_default",
 ]
 
 #: ISO 3166-1 alpha-3 codes, from pycountry's maintained list.
@@ -68,6 +70,20 @@ SCOPE_LABELS = {
 }
 SCOPES = tuple(SCOPE_LABELS)
 SCOPE_DEFAULT = SCOPES[0]
+
+
+def scope_or_default(cells: pd.Series) -> pd.Series:
+    """Each scope as written, with an empty or missing cell read as goods.
+
+    Examples
+    --------
+    >>> scope_or_default(pd.Series(["", "non_oil_goods", None])).tolist()
+    ['goods', 'non_oil_goods', 'goods']
+    """
+    written = cells.astype(object).fillna("")
+    return written.where(written != "", SCOPE_DEFAULT)
+
+
 #: Columns naming one series: whose statistics, with whom, which flow, what trade.
 SERIES_KEY = ["reporter", "partner", "flow", "scope"]
 #: Columns naming one figure of a series; a source gives each at most once.

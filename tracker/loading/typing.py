@@ -13,7 +13,14 @@ from tracker.core.figures import parse_figure
 from tracker.core.periods import CALENDAR_START_MONTH, is_full_year, latest_day, spans_frame
 from tracker.core.units import to_usd_mn
 from tracker.core.vintages import current_rows
-from tracker.core.vocabulary import BOOLEANS, OBSERVATION_KEY, OFFICIAL_KINDS, SCOPE_DEFAULT, USD
+from tracker.core.vocabulary import (
+    BOOLEANS,
+    OBSERVATION_KEY,
+    OFFICIAL_KINDS,
+    SCOPE_DEFAULT,
+    USD,
+    scope_or_default,
+)
 from tracker.validation.panel import OPTIONAL_COLUMNS
 from tracker.validation.tables import typed_observations
 
@@ -92,11 +99,6 @@ def _half_width(figures: pd.Series) -> pd.Series:
     return figures.map(lambda text: parse_figure(text).half_width if text else None).astype(float)
 
 
-def _scope(cells: pd.Series) -> pd.Series:
-    """An empty scope is goods."""
-    return cells.where(cells != "", SCOPE_DEFAULT)
-
-
 def type_targets(frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame) -> pd.DataFrame:
     """Targets with numbers typed, ``published_on`` and ``value_usd_mn``.
 
@@ -123,7 +125,7 @@ def type_targets(frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame) -
     tgt["multiple"] = pd.to_numeric(tgt["multiple"].replace("", None)).astype(float)
     for column in ("base_year", "stage"):
         tgt[column] = pd.to_numeric(tgt[column].replace("", None)).astype("Int64")
-    tgt["scope"] = _scope(tgt["scope"]) if "scope" in tgt else SCOPE_DEFAULT
+    tgt["scope"] = scope_or_default(tgt["scope"]).astype(str) if "scope" in tgt else SCOPE_DEFAULT
     fiscal = tgt.get("fiscal_year_start_month", pd.Series("", index=tgt.index))
     tgt["year_start_month"] = pd.to_numeric(fiscal.replace("", CALENDAR_START_MONTH)).astype(int)
     tgt["deadline_year"] = pd.to_numeric(tgt["deadline_year"].replace("", None)).astype("Int64")
@@ -166,7 +168,7 @@ def type_observations(
             obs[column] = obs[column].astype(str)
     for column in OPTIONAL_COLUMNS:  # a panel may hold missing values where a CSV has ""
         obs[column] = obs[column].astype(object).fillna("").astype(str)
-    obs["scope"] = _scope(obs["scope"])
+    obs["scope"] = scope_or_default(obs["scope"]).astype(str)
     # Only observations.csv has the column: a panel holds statistics, never forecasts.
     forecast = obs["is_forecast"] if "is_forecast" in obs else pd.Series("", index=obs.index)
     obs["is_forecast"] = forecast.eq(BOOLEANS[0]).to_numpy()

@@ -18,7 +18,7 @@ from tracker.core.coding import factorize, failing, key_codes
 from tracker.core.failures import Failure
 from tracker.core.periods import SpanError, parse_span
 from tracker.core.units import MAX_TRADE_USD_MN, MIN_TRADE_USD_MN, MN_PER_SCALE
-from tracker.core.vocabulary import BOOLEANS, OBSERVATION_KEY, SCOPE_DEFAULT, USD
+from tracker.core.vocabulary import BOOLEANS, OBSERVATION_KEY, USD, scope_or_default
 from tracker.validation import cells
 
 __all__ = [
@@ -111,8 +111,7 @@ def unique_key(file: str, frame: pd.DataFrame) -> list[Failure]:
     """
     columns = [column for column in _KEY if column in frame]  # a panel may have no scope
     if "scope" in frame:  # an empty scope is goods: the same figure either way
-        scope = frame["scope"].astype(object).fillna("")
-        frame = frame.assign(scope=scope.where(scope != "", SCOPE_DEFAULT))
+        frame = frame.assign(scope=scope_or_default(frame["scope"]))
     key = key_codes(frame, columns)
     # A panel written in key order is checked in one pass; otherwise hash the keys.
     if len(key) < 2 or np.all(key[1:] > key[:-1]):
