@@ -52,7 +52,6 @@ mutation: $(STAMP)
 # The monthly commands on a 25-million-row world panel against a plain DuckDB query
 # (slow: minutes; not part of `make test`). Add ARGS="--countries 30" for a quick run.
 bench-world: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/world_scale.py $(ARGS)
 
 clean:

@@ -31,7 +31,8 @@ import pycountry
 
 from tracker.analysis.gaps import compute_gaps
 from tracker.loading.datasets import Datasets, build_datasets
-from tracker.loading.files import ObservationTable, parse_table, with_optional_columns
+from tracker.loading.files import parse_table, with_optional_columns
+from tracker.loading.observation_tables import ObservationTable
 from tracker.validation.run import validate_panel
 from tracker.validation.schemas import FILES, SCHEMAS
 
@@ -131,7 +132,7 @@ def _timed(step, runs: int) -> tuple[float, object]:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    """Exactly how tracker.loading.files.read_panel_frames reads a panel."""
+    """Exactly how tracker.loading.observation_tables.PanelTable reads a whole panel."""
     frame = pq.read_table(path).to_pandas(split_blocks=True, self_destruct=True)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="line")
     return frame

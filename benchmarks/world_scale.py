@@ -1,6 +1,6 @@
 """Benchmark: the monthly commands at world scale, against a plain DuckDB query (issue 14).
 
-One command (needs the ``bench`` extra: ``.venv/bin/python -m pip install -e '.[bench]'``):
+One command (``make bench-world``, or after ``make``'s install):
 
     .venv/bin/python benchmarks/world_scale.py [--countries N] [--workdir DIR] [--timeout S]
 

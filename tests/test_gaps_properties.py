@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.builders import build, observation, target
 from tracker.analysis.gaps import compute_gaps
 from tracker.loading.datasets import Datasets
-from tracker.loading.files import ObservationTable
+from tracker.loading.observation_tables import ObservationTable
 
 AS_OF = date(2025, 6, 1)
 #: Better statuses first: a higher history must never move a target down this list.

@@ -3,21 +3,27 @@
 A finding has the columns :data:`FINDING_COLUMNS`, cites its rows as ``file:line`` and
 prints every number with its unit (:func:`shown`). The checks here compare the current
 figures of different keys: exports and imports with the total, a country's figures with
-its partner's, a year with the years beside it, part of a year with the whole year.
+its partner's, a year with the years beside it, part of a year with the whole year; and a
+goal's verdict on one country's statistics with its verdict on the other's.
 :func:`tracker.analysis.audit.audit` runs them beside the checks over every vintage.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
+from tracker.analysis.gaps import compute_gaps
 from tracker.analysis.series import annual_series, mirror_of
 from tracker.core.figures import value_range
 from tracker.core.growth import change
 from tracker.core.params import JUMP_FACTOR, MIRROR_TOLERANCE
+from tracker.core.statuses import STATUS_LABELS, VERDICTS
 from tracker.core.units import MN_PER_BN
 from tracker.core.vocabulary import FLOWS, MIRROR_FLOW, SERIES_KEY
+from tracker.loading.datasets import Datasets
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -27,6 +33,7 @@ __all__ = [
     "records",
     "shown",
     "shown_range",
+    "verdict_flips",
     "with_bounds",
 ]
 
@@ -343,3 +350,41 @@ def current_findings(current: pd.DataFrame) -> list[dict]:
     return (
         _flows_add_up(current) + _mirrors(current) + _jumps(current) + _parts_exceed_years(current)
     )
+
+
+def verdict_flips(data: Datasets, as_of: date) -> list[dict]:
+    """Goals judged one way on one country's statistics and another way on the other's.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> flips = verdict_flips(load_datasets("datasets"), date(2026, 11, 30))
+    >>> all("the verdict depends on whose statistics" in f["message"] for f in flips)
+    True
+    """
+    gaps = compute_gaps(data, as_of)
+    flips = gaps[
+        gaps["status"].isin(VERDICTS)
+        & gaps["mirror_status"].isin(VERDICTS)
+        & (gaps["status"] != gaps["mirror_status"])
+    ]
+    lines = data.targets.set_index("target_id")["line"]
+    return [
+        {
+            "check": "verdict_flips",
+            "severity": "warning",
+            "reporter": row.country_a,
+            "partner": row.country_b,
+            "flow": row.flow,
+            "span": str(row.baseline_year),
+            "rows": f"targets.csv:{int(lines[row.target_id])}",
+            "source_ids": row.source_id,
+            "message": (
+                f"{row.target_id}: {STATUS_LABELS[row.status]} on {row.judged_by}'s statistics, "
+                f"{STATUS_LABELS[row.mirror_status]} on "
+                f"{row.country_b if row.judged_by == row.country_a else row.country_a}'s: "
+                "the verdict depends on whose statistics"
+            ),
+        }
+        for row in flips.itertuples(index=False)
+    ]

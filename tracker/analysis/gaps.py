@@ -88,7 +88,9 @@ def _keys(goals: pd.DataFrame, judged_by: str | None = None) -> pd.DataFrame:
 
 def _forecast_points(data: Datasets, keys: pd.DataFrame, as_of) -> pd.DataFrame:
     """Whole-year forecasts on each goal's judged series, as stated (never judged)."""
-    stated = forecasts(observations(data, keys[SERIES_KEY]), as_of)
+    # The same selection as the series' (judged and mirror): typed once; the merge below
+    # keeps the judged series.
+    stated = forecasts(observations(data, _wanted(keys)), as_of)
     stated = stated[stated["is_full_year"]].assign(is_derived=False)
     return keys[["target_id", *SERIES_KEY]].merge(stated, on=SERIES_KEY).assign(role=FORECAST)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker.core.coding import factorize
 from tracker.core.figures import is_point
 from tracker.core.periods import (
     MONTHS_IN_YEAR,
@@ -21,7 +20,7 @@ from tracker.core.periods import (
     year_earlier,
 )
 from tracker.core.vintages import current_rows
-from tracker.core.vocabulary import MIRROR_FLOW, SCOPE_DEFAULT, SERIES_KEY, scope_or_default
+from tracker.core.vocabulary import MIRROR_FLOW, SERIES_KEY
 from tracker.loading.datasets import Datasets
 
 __all__ = [
@@ -31,9 +30,11 @@ __all__ = [
     "forecasts",
     "mirror_of",
     "observations",
+    "pair_groups",
     "published_between",
     "published_by",
     "series_keys",
+    "written_spans",
     "year_to_date",
 ]
 
@@ -56,43 +57,6 @@ def published_by(frame: pd.DataFrame, as_of) -> pd.Series:
     return frame["published_on"] <= pd.Timestamp(to_date(as_of))
 
 
-def _column_or_default(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A key column as read; a panel without a scope column is goods throughout (one
-    category, so 25 million rows cost a byte each). An empty scope is goods too."""
-    if column != "scope":
-        return frame[column]
-    if column not in frame:
-        codes = np.zeros(len(frame), dtype=np.int8)
-        return pd.Series(pd.Categorical.from_codes(codes, [SCOPE_DEFAULT]), index=frame.index)
-    return scope_or_default(frame[column])
-
-
-def _matching(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
-    """Rows of ``frame`` whose reporter, partner and flow are one of ``keys``' rows.
-
-    Works in the frame's own codes (a categorical column is not copied): the wanted keys
-    are translated into those codes, and each row looks its key up in one table.
-    """
-    sizes, row_codes, wanted_codes = [], [], []
-    for column in SERIES_KEY:
-        codes, uniques = factorize(_column_or_default(frame, column))
-        sizes.append(len(uniques) + 1)
-        row_codes.append(codes)
-        wanted_codes.append(uniques.get_indexer(keys[column].astype(str)))
-    dtype = np.int32 if np.prod(sizes, dtype=float) < np.iinfo(np.int32).max else np.int64
-    row_key = np.zeros(len(frame), dtype=dtype)
-    wanted = np.zeros(len(keys), dtype=np.int64)
-    for size, codes, wanted_code in zip(sizes, row_codes, wanted_codes, strict=True):
-        row_key *= size
-        row_key += codes
-        row_key += 1
-        wanted = wanted * size + wanted_code + 1
-    present = np.all(np.array(wanted_codes) >= 0, axis=0)
-    table = np.zeros(int(np.prod(sizes)), dtype=bool)
-    table[wanted[present]] = True
-    return table[row_key]
-
-
 def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFrame:
     """Typed observations from every file, of the given series only when ``keys`` is given.
 
@@ -100,8 +64,11 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
     ----------
     data : Datasets
     keys : pandas.DataFrame, optional
-        Columns ``reporter``, ``partner``, ``flow``, ``scope``: the series wanted. Rows of other
-        series are never typed, so a large panel costs only what is selected.
+        Columns ``reporter``, ``partner``, ``flow``, ``scope`` (or some of them: a pair's
+        rows with ``reporter`` and ``partner``): the series wanted. Rows of other series are
+        never typed, so a large panel costs only what is selected
+        (:meth:`~tracker.loading.datasets.Datasets.selected`, which keeps the last
+        selection for the next computation asking for the same series).
 
     Examples
     --------
@@ -113,10 +80,58 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
     >>> sorted(set(obs["file"])), obs["value_usd_mn"].notna().all()
     (['kaz_bns.parquet', 'observations.csv'], np.True_)
     """
-    if keys is None:
-        return data.observations
-    parts = [data.typed(table, _matching(table.frame, keys)) for table in data.tables]
-    return pd.concat(parts, ignore_index=True)
+    return data.observations if keys is None else data.selected(keys)
+
+
+def pair_groups(data: Datasets, rows_per_group: int) -> list[pd.DataFrame]:
+    """Every pair of countries with rows in any file, in groups to be worked on in turn.
+
+    A pair's rows, both ways round, are never split: every check compares a country's
+    figures only with its own or its partner's. Pairs are taken in order and a group is
+    closed once it holds ``rows_per_group`` rows or more, so memory stays bounded by the
+    group (or by the largest pair).
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        Each group's ``reporter`` and ``partner``, both ways round: keys for
+        :func:`observations`.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> groups = pair_groups(load_datasets("datasets"), rows_per_group=1)
+    >>> groups[0].head(2).to_dict("records")
+    [{'reporter': 'ABW', 'partner': 'ARM'}, {'reporter': 'ARM', 'partner': 'ABW'}]
+    """
+    counts = pd.concat([table.pair_rows() for table in data.tables], ignore_index=True)
+    reporter, partner = (counts[c].to_numpy(dtype=object) for c in ("reporter", "partner"))
+    swap = reporter > partner
+    first, second = np.where(swap, partner, reporter), np.where(swap, reporter, partner)
+    pairs = counts["rows"].groupby([first, second]).sum()
+    # A group's number: how many full groups the rows before the pair fill.
+    group = (pairs.cumsum() - pairs).floordiv(rows_per_group).to_numpy()
+    pairs = pairs.reset_index().set_axis(["first", "second", "rows"], axis=1)
+    groups = []
+    for _, members in pairs.groupby(group, sort=True):
+        one_way = members[["first", "second"]].set_axis(["reporter", "partner"], axis=1)
+        other_way = members[["second", "first"]].set_axis(["reporter", "partner"], axis=1)
+        both = pd.concat([one_way, other_way]).drop_duplicates()
+        groups.append(both.sort_values(["reporter", "partner"], ignore_index=True))
+    return groups
+
+
+def written_spans(data: Datasets) -> list[str]:
+    """Every span as written in any file, each once, sorted.
+
+    Examples
+    --------
+    >>> from tracker.loading.datasets import load_datasets
+    >>> spans = written_spans(load_datasets("datasets"))
+    >>> "2024" in spans, len(spans) == len(set(spans))
+    (True, True)
+    """
+    return sorted({span for table in data.tables for span in table.spans()})
 
 
 def published_between(data: Datasets, since, until) -> pd.DataFrame:
@@ -134,10 +149,7 @@ def published_between(data: Datasets, since, until) -> pd.DataFrame:
     sources = data.sources
     window = published_by(sources, until) & ~published_by(sources, since)
     ids = list(sources.loc[window, "source_id"])
-    parts = [
-        data.typed(table, table.frame["source_id"].isin(ids).to_numpy(dtype=bool))
-        for table in data.tables
-    ]
+    parts = [data.typed(table.file, table.from_sources(ids)) for table in data.tables]
     return pd.concat(parts, ignore_index=True)
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.core.failures import DataInvalid, Failure
+from tracker.core.vocabulary import SERIES_KEY
 from tracker.loading.cache import is_known_valid, panel_key, record_valid
 from tracker.loading.commit import JOURNAL
-from tracker.loading.files import ObservationTable, read_datasets, read_panel_frames
+from tracker.loading.files import open_panels, read_datasets
+from tracker.loading.observation_tables import ObservationTable, PanelTable
 from tracker.loading.typing import type_fx_rates, type_observations, type_sources, type_targets
 from tracker.validation.rules import publication_days, rate_keys
 from tracker.validation.run import validate_frames, validate_panel
@@ -34,8 +36,9 @@ class Datasets:
     ----------
     sources, targets, fx_rates : pandas.DataFrame
         Typed; every row keeps ``line``, its line in its file.
-    tables : tuple of ObservationTable
-        Every file of observations as read: ``observations.csv`` first, then each panel.
+    tables : tuple of ObservationTable or PanelTable
+        Every file of observations: ``observations.csv`` first, then each panel (read
+        from its file as a computation selects rows, unless it was checked in this run).
     directory : pathlib.Path
         Where the files were read from.
 
@@ -49,30 +52,49 @@ class Datasets:
     sources: pd.DataFrame
     targets: pd.DataFrame
     fx_rates: pd.DataFrame
-    tables: tuple[ObservationTable, ...]
+    tables: tuple[ObservationTable | PanelTable, ...]
     directory: Path
 
     def __repr__(self) -> str:
-        tables = ", ".join(f"{t.file} {len(t.frame):,} rows" for t in self.tables)
+        tables = ", ".join(f"{t.file} {t.rows:,} rows" for t in self.tables)
         return (
             f"Datasets({str(self.directory)!r}: {len(self.sources)} sources, "
             f"{len(self.targets)} targets, {len(self.fx_rates)} exchange rates; {tables})"
         )
 
-    def typed(self, table: ObservationTable, rows=None) -> pd.DataFrame:
-        """One table's observations typed (only ``rows``, a boolean mask, when given)."""
-        frame = table.frame if rows is None else table.frame[rows]
-        return type_observations(table.file, frame, self.sources, self.fx_rates)
+    def typed(self, file: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Rows of one file (all of it, or what was selected from it) typed."""
+        return type_observations(file, frame, self.sources, self.fx_rates)
+
+    def selected(self, keys: pd.DataFrame) -> pd.DataFrame:
+        """Typed observations of the series ``keys`` names, from every file: the rows
+        matching its reporter, partner, flow and scope columns (whichever it has).
+
+        The last selection is kept: one command's computations ask for the same series
+        several times (a report's two dates and its charts, the audit's verdicts).
+        """
+        columns = [column for column in SERIES_KEY if column in keys]
+        rows = keys[columns].astype(str).itertuples(index=False, name=None)
+        wanted = (tuple(columns), frozenset(rows))
+        last = self._last_selection
+        if last.get("keys") != wanted:
+            last.clear()  # the previous selection goes before the next is read
+            parts = [self.typed(table.file, table.select(keys)) for table in self.tables]
+            last.update(keys=wanted, frame=pd.concat(parts, ignore_index=True))
+        # A shallow copy: with copy-on-write, a caller's changes never reach the kept frame.
+        return last["frame"].copy(deep=False)
+
+    @cached_property
+    def _last_selection(self) -> dict:
+        return {}
 
     @cached_property
     def observations(self) -> pd.DataFrame:
         """Every observation from every file, typed, with its ``file`` and ``line``."""
-        return pd.concat([self.typed(table) for table in self.tables], ignore_index=True)
+        return pd.concat([self.typed(t.file, t.frame) for t in self.tables], ignore_index=True)
 
 
-def _typed(
-    frames: dict[str, pd.DataFrame], directory: Path, panels: list[ObservationTable]
-) -> Datasets:
+def _typed(frames: dict[str, pd.DataFrame], directory: Path, panels: list[PanelTable]) -> Datasets:
     sources = type_sources(frames["sources"])
     fx = type_fx_rates(frames["fx_rates"], sources)
     tables = (ObservationTable(FILES["observations"], frames["observations"]), *panels)
@@ -81,20 +103,26 @@ def _typed(
 
 def _check(
     directory: Path, trust_checked: bool = False
-) -> tuple[dict[str, pd.DataFrame], list[ObservationTable], list[Failure]]:
+) -> tuple[dict[str, pd.DataFrame], list[PanelTable], list[Failure]]:
     """Read and validate; with ``trust_checked``, a panel recorded valid as it is now
-    (:mod:`tracker.loading.cache`) is not checked again."""
+    (:mod:`tracker.loading.cache`) is neither read nor checked again."""
     frames, failures = read_datasets(directory)
     if (directory / JOURNAL).exists():
         rule = "an import was interrupted while writing; the next import finishes it"
         failures.append(Failure(JOURNAL, None, None, "", rule))
     failures += validate_frames(frames)
-    panels, problems = read_panel_frames(directory)
+    opened, problems = open_panels(directory)
     published, rates = publication_days(frames), rate_keys(frames)
-    for panel in panels:
-        key = panel_key(directory / panel.file) if trust_checked else None
+    panels = []
+    for panel in opened:
+        key = panel_key(panel.path) if trust_checked else None
         if key and is_known_valid(key):
+            panels.append(panel)
             continue
+        if unreadable := panel.read():
+            problems.append(unreadable)
+            continue
+        panels.append(panel)
         found = validate_panel(panel.file, panel.frame, published, rates)
         # Recorded only when checked against CSV files without errors.
         if key and not found and not any(f.severity == "error" for f in failures):
@@ -187,5 +215,5 @@ def check_datasets(directory: Path | str) -> tuple[dict[str, int | None], list[F
     """
     frames, panels, failures = _check(Path(directory))
     rows = {name: len(frames[name]) if name in frames else None for name in FILES}
-    rows |= {panel.file: len(panel.frame) for panel in panels}
+    rows |= {panel.file: panel.rows for panel in panels}
     return rows, failures

@@ -2,8 +2,9 @@
 
 Each CSV is read as text (UTF-8, a byte-order mark and CRLF line endings accepted,
 surrounding whitespace stripped) into a frame of strings indexed by line number; each
-Parquet panel (``*.parquet``) as typed columns (repeated values as categories) indexed by
-row number from 1. Validation checks those; :mod:`tracker.loading.typing` types them.
+Parquet panel (``*.parquet``) is opened, to be read whole when it is checked
+(:class:`~tracker.loading.observation_tables.PanelTable`). Validation checks those;
+:mod:`tracker.loading.typing` types them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import csv
 import io
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -20,14 +20,14 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from tracker.core.failures import Failure
+from tracker.loading.observation_tables import PanelTable
 from tracker.validation.schemas import FILES, SCHEMAS
 
 __all__ = [
     "PANEL_PATTERN",
-    "ObservationTable",
+    "open_panels",
     "parse_table",
     "read_datasets",
-    "read_panel_frames",
     "read_table",
     "with_optional_columns",
 ]
@@ -47,28 +47,6 @@ _BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 #: Files in the datasets folder that hold imported panels of observations.
 PANEL_PATTERN = "*.parquet"
 _PANEL_SUFFIX = PANEL_PATTERN.removeprefix("*")
-
-
-@dataclass(frozen=True, repr=False)
-class ObservationTable:
-    """One file of observations as read and validated, not yet typed.
-
-    ``frame`` keeps the file's columns (text for a CSV file; for a panel, typed columns
-    with repeated values as categories, so 25 million rows stay compact) and is indexed
-    by line (CSV) or row number from 1 (panel).
-
-    Examples
-    --------
-    >>> frame, _ = parse_table("observations.csv", b"reporter,partner\\nKAZ,TJK\\n")
-    >>> ObservationTable("observations.csv", frame)
-    ObservationTable('observations.csv', 1 rows)
-    """
-
-    file: str
-    frame: pd.DataFrame
-
-    def __repr__(self) -> str:
-        return f"ObservationTable({self.file!r}, {len(self.frame)} rows)"
 
 
 def _decode(file: str, data: bytes) -> tuple[str | None, list[Failure]]:
@@ -276,16 +254,19 @@ def read_datasets(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Failur
     return frames, failures
 
 
-def read_panel_frames(directory: Path) -> tuple[list[ObservationTable], list[Failure]]:
-    """Read every Parquet panel in a folder, in file-name order; validation comes after.
+def open_panels(directory: Path) -> tuple[list[PanelTable], list[Failure]]:
+    """Every Parquet panel in a folder, in file-name order, opened: only its footer (schema
+    and row count) is read here; validation reads the whole file, a selection what it wants.
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     pd.DataFrame({"reporter": ["KAZ", "PAK"]}).to_parquet(Path(folder) / "imf.parquet")
-    ...     read_panel_frames(folder)
-    ([ObservationTable('imf.parquet', 2 rows)], [])
+    ...     _ = (Path(folder) / "broken.parquet").write_bytes(b"not Parquet")
+    ...     panels, failures = open_panels(folder)
+    >>> panels, failures[0].file, failures[0].rule[:25]
+    ([PanelTable('imf.parquet', 2 rows)], 'broken.parquet', 'cannot be read as Parquet')
     """
     panels, failures = [], []
     try:
@@ -299,13 +280,11 @@ def read_panel_frames(directory: Path) -> tuple[list[ObservationTable], list[Fai
             failures.append(Failure(path.name, None, None, "", rule))
             continue
         try:
-            # Column by column, freeing Arrow memory as it goes: a lower peak.
-            frame = pq.read_table(path).to_pandas(split_blocks=True, self_destruct=True)
+            rows = pq.read_metadata(path).num_rows
         except (OSError, pyarrow.ArrowException) as err:
             failures.append(
                 Failure(path.name, None, None, "", f"cannot be read as Parquet ({err})")
             )
             continue
-        frame.index = pd.RangeIndex(1, len(frame) + 1, name="line")
-        panels.append(ObservationTable(path.name, frame))
+        panels.append(PanelTable(path.name, path, rows))
     return panels, failures

@@ -11,6 +11,9 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+import pandas as pd
+
+from tracker.core.failures import Failure
 from tracker.core.figures import QUALIFIERS
 from tracker.core.periods import DateError, SpanError, parse_dated, parse_span
 from tracker.core.units import SCALES
@@ -32,6 +35,7 @@ __all__ = [
     "YEAR",
     "YEAR_RANGE",
     "CellRule",
+    "failures_where",
     "one_of",
 ]
 
@@ -128,3 +132,22 @@ IDENTIFIER = CellRule(
 NOT_NEGATIVE = "a trade value is not negative"
 #: Checked on numbers (a panel's typed column, a CSV cell that is a number).
 POSITIVE = CellRule("must be a finite number greater than 0", _is_positive)
+
+
+def failures_where(file: str, frame: pd.DataFrame, mask: pd.Series, column: str, rule):
+    """One failure per row of ``frame`` (indexed by line) where ``mask`` holds, citing the
+    row's cell in ``column`` (empty where a file leaves that optional column out).
+
+    ``rule`` is one text for every row, or a Series of texts by line.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"year": ["2024", "20x4"]}, index=pd.Index([2, 3], name="line"))
+    >>> print(*failures_where("fx_rates.csv", frame, frame["year"].eq("20x4"), "year",
+    ...     "is not a year"))
+    fx_rates.csv:3: column 'year' value '20x4': is not a year
+    """
+    rows = frame.index[mask.fillna(False).astype(bool)]
+    texts = rule if isinstance(rule, pd.Series) else pd.Series(rule, index=frame.index)
+    cells = frame[column] if column in frame else pd.Series("", index=frame.index)
+    return [Failure(file, int(line), column, str(cells[line]), str(texts[line])) for line in rows]

@@ -16,6 +16,7 @@ from tracker.core.failures import Failure
 from tracker.core.figures import FigureError, parse_growth
 from tracker.core.periods import DateError, latest_day, parse_dated
 from tracker.core.units import PERCENT
+from tracker.validation.cells import failures_where
 from tracker.validation.schemas import FILES
 
 __all__ = ["GOAL_RULES", "is_relative", "multiple_read"]
@@ -30,15 +31,6 @@ _RELATIVE = ("multiple", "base_year")
 def _column(tgt: pd.DataFrame, column: str) -> pd.Series:
     """A column as read; an optional column a file leaves out is empty."""
     return tgt[column] if column in tgt else pd.Series("", index=tgt.index)
-
-
-def _failures(tgt: pd.DataFrame, mask: pd.Series, column: str, rule) -> list[Failure]:
-    texts = rule if isinstance(rule, pd.Series) else pd.Series(rule, index=tgt.index)
-    cells = _column(tgt, column)
-    return [
-        Failure(_FILE, int(line), column, str(cells[line]), str(texts[line]))
-        for line in tgt.index[mask.fillna(False).astype(bool)]
-    ]
 
 
 def is_relative(tgt: pd.DataFrame) -> pd.Series:
@@ -79,14 +71,23 @@ def _relative_goals(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     relative = is_relative(tgt)
     failures = []
     for column in _OF_A_VALUE:
-        failures += _failures(
-            tgt, relative & tgt[column].ne(""), column, "is empty in a goal stated as a multiple"
+        failures += failures_where(
+            _FILE,
+            tgt,
+            relative & tgt[column].ne(""),
+            column,
+            "is empty in a goal stated as a multiple",
         )
-        failures += _failures(
-            tgt, ~relative & tgt[column].eq(""), column, "is required (or a multiple and base_year)"
+        failures += failures_where(
+            _FILE,
+            tgt,
+            ~relative & tgt[column].eq(""),
+            column,
+            "is required (or a multiple and base_year)",
         )
     for given, needed in (("multiple", "base_year"), ("base_year", "multiple")):
-        failures += _failures(
+        failures += failures_where(
+            _FILE,
             tgt,
             _column(tgt, given).ne("") & _column(tgt, needed).eq(""),
             needed,
@@ -94,14 +95,15 @@ def _relative_goals(frames: dict[str, pd.DataFrame]) -> list[Failure]:
         )
     base, stated = _column(tgt, "base_year"), tgt["stated_date"].str[:4]
     late = relative & base.str.fullmatch("[0-9]{4}") & stated.str.fullmatch("[0-9]{4}")
-    failures += _failures(
-        tgt, late & (base > stated), "base_year", "is after the year the goal was stated"
+    failures += failures_where(
+        _FILE, tgt, late & (base > stated), "base_year", "is after the year the goal was stated"
     )
     failures += _multiples_as_written(tgt[relative])
     relative_ids = set(tgt.loc[relative, "target_id"])
     touches = relative | tgt["supersedes"].isin(relative_ids)
     unnamed = touches & tgt["supersedes"].ne("") & _column(tgt, "relation").eq("")
-    failures += _failures(
+    failures += failures_where(
+        _FILE,
         tgt,
         unnamed,
         "relation",
@@ -135,8 +137,8 @@ def _families(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     if (tgt := frames.get("targets")) is None:
         return []
     family, stage = _column(tgt, "family"), _column(tgt, "stage")
-    failures = _failures(
-        tgt, stage.ne("") & family.eq(""), "family", "is required when stage is given"
+    failures = failures_where(
+        _FILE, tgt, stage.ne("") & family.eq(""), "family", "is required when stage is given"
     )
     in_one = family.ne("")
     # Assigned as arrays: a Series assigned to an empty frame would bring its rows along.
@@ -145,7 +147,8 @@ def _families(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     reversed_pairs = member["country_b"] + "|" + member["country_a"]
     first_pair = pairs.groupby(member["_family"]).transform("first")
     other = (pairs != first_pair) & (reversed_pairs != first_pair)
-    failures += _failures(
+    failures += failures_where(
+        _FILE,
         tgt,
         other.reindex(tgt.index, fill_value=False),
         "family",
@@ -153,7 +156,8 @@ def _families(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     )
     family_of = dict(zip(member["target_id"], member["_family"], strict=True))
     inside = member["supersedes"].map(family_of) == member["_family"]
-    failures += _failures(
+    failures += failures_where(
+        _FILE,
         tgt,
         inside.reindex(tgt.index, fill_value=False),
         "supersedes",
@@ -161,7 +165,8 @@ def _families(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     )
     staged = member[member["_stage"].ne("")]
     repeated = staged.duplicated(["_family", "_stage"], keep="first")
-    failures += _failures(
+    failures += failures_where(
+        _FILE,
         tgt,
         repeated.reindex(tgt.index, fill_value=False),
         "stage",

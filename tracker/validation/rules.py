@@ -21,7 +21,7 @@ from tracker.core.figures import FigureError, parse_figure, parse_growth
 from tracker.core.periods import DateError, latest_days, parse_dated
 from tracker.core.units import SCALES
 from tracker.core.vocabulary import CURRENCIES
-from tracker.validation.cells import DATED
+from tracker.validation.cells import DATED, failures_where
 from tracker.validation.goals import GOAL_RULES, is_relative
 from tracker.validation.observations import (
     distinct_countries,
@@ -38,13 +38,8 @@ Frames = dict[str, pd.DataFrame]
 
 
 def _at(table: str, frame: pd.DataFrame, mask: pd.Series, column: str, rule) -> list[Failure]:
-    """One failure per row where ``mask`` holds; ``rule`` is a text or a per-row Series."""
-    rows = frame.index[mask.fillna(False).astype(bool)]
-    texts = rule if isinstance(rule, pd.Series) else pd.Series(rule, index=frame.index)
-    return [
-        Failure(FILES[table], int(line), column, str(frame.at[line, column]), texts[line])
-        for line in rows
-    ]
+    """One failure per row of a dataset table where ``mask`` holds."""
+    return failures_where(FILES[table], frame, mask, column, rule)
 
 
 def _number(cell: str) -> float | None:

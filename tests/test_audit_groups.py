@@ -1,0 +1,61 @@
+"""The audit reads and checks a group of country pairs at a time, to bound its memory at
+world scale (issue 14); the findings are the same as checking everything at once."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.conftest import SHIPPED
+from tracker.analysis.audit import audit
+from tracker.analysis.series import pair_groups
+from tracker.loading.cache import CACHE_ENV
+from tracker.loading.datasets import load_datasets
+
+#: More rows than the shipped datasets hold: one group.
+_EVERYTHING = 10**9
+#: A few thousand rows a group: the shipped datasets in several groups.
+_FEW = 3000
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """The shipped datasets checked (panels in memory), then trusted (read from the files)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("records")))
+        return {"checked": load_datasets(SHIPPED), "trusted": load_datasets(SHIPPED)}
+
+
+def _pairs(group: pd.DataFrame) -> set[frozenset]:
+    return {frozenset(pair) for pair in group.itertuples(index=False)}
+
+
+@pytest.mark.parametrize("state", ["checked", "trusted"])
+def test_every_pair_is_in_exactly_one_group_with_both_ways_round(shipped, state):
+    groups = pair_groups(shipped[state], _FEW)
+    assert len(groups) > 2
+    pairs = [_pairs(group) for group in groups]
+    everything = set().union(*pairs)
+    assert sum(len(p) for p in pairs) == len(everything)  # no pair in two groups
+    assert frozenset(["KAZ", "TJK"]) in everything
+    for group in groups:
+        ways = set(group.itertuples(index=False))
+        assert all((partner, reporter) in ways for reporter, partner in ways)
+
+
+def test_a_group_closes_once_it_holds_enough_rows(shipped):
+    data = shipped["checked"]
+    counts = pd.concat([table.pair_rows() for table in data.tables])
+    assert len(pair_groups(data, _EVERYTHING)) == 1
+    # One row a group: every pair is a group of its own.
+    unordered = {
+        frozenset(pair) for pair in counts[["reporter", "partner"]].itertuples(index=False)
+    }
+    assert len(pair_groups(data, 1)) == len(unordered)
+
+
+@pytest.mark.parametrize("state", ["checked", "trusted"])
+def test_the_audit_a_group_at_a_time_finds_what_it_finds_at_once(shipped, state):
+    whole = audit(shipped["checked"], rows_per_group=_EVERYTHING)
+    assert len(whole) > 20 and {"mirror", "sources_disagree"} <= set(whole["check"])
+    pd.testing.assert_frame_equal(audit(shipped[state], rows_per_group=_FEW), whole)
