@@ -81,7 +81,8 @@ class Datasets:
             last.clear()  # the previous selection goes before the next is read
             parts = [self.typed(table.file, table.select(keys)) for table in self.tables]
             last.update(keys=wanted, frame=pd.concat(parts, ignore_index=True))
-        # A shallow copy: with copy-on-write, a caller's changes never reach the kept frame.
+        # A shallow copy: with pandas' copy-on-write, a caller's changes never reach the
+        # kept frame.
         return last["frame"].copy(deep=False)
 
     @cached_property
