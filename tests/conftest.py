@@ -52,6 +52,20 @@ def report_text(folder: Path, kind: str) -> str:
     return "\n".join(path.read_text(encoding="utf-8") for path in [summary, *pages])
 
 
+def calls_to(monkeypatch, module, name: str) -> list[str]:
+    """Replace ``module.name`` by a wrapper that records the file (first argument) of each
+    call and then calls the original; the list of recorded files is returned."""
+    calls = []
+    real = getattr(module, name)
+
+    def recording(file, *args):
+        calls.append(file)
+        return real(file, *args)
+
+    monkeypatch.setattr(module, name, recording)
+    return calls
+
+
 def write_dataset(directory: Path, **files: str | bytes | None) -> Path:
     """Write the tiny valid dataset, with some files replaced (bytes kept as is) or
     removed (None). Keyword names are file stems: ``observations="..."``."""

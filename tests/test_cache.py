@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import SOURCES, write_dataset
+from tests.conftest import SOURCES, calls_to, write_dataset
 from tracker.loading import datasets
 from tracker.loading.cache import CACHE_ENV
 from tracker.loading.datasets import load_datasets
@@ -20,15 +20,7 @@ _PANEL = pd.DataFrame(
 def checks(monkeypatch, tmp_path) -> list[str]:
     """The panels checked in full, in order, with records kept in a folder of the test's."""
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "records"))
-    checked = []
-    real = datasets.validate_panel
-
-    def counting(file, *args):
-        checked.append(file)
-        return real(file, *args)
-
-    monkeypatch.setattr(datasets, "validate_panel", counting)
-    return checked
+    return calls_to(monkeypatch, datasets, "validate_panel")
 
 
 def _folder(tmp_path, panel=_PANEL, sources=SOURCES):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import SHIPPED, SOURCES, write_dataset
+from tests.conftest import SHIPPED, SOURCES, calls_to, write_dataset
 from tracker.analysis.gaps import compute_gaps
 from tracker.analysis.series import observations, published_between, series_keys
 from tracker.loading import datasets
@@ -127,14 +127,7 @@ def test_the_shipped_months_news_is_the_same_read_either_way(shipped):
 def test_the_last_selection_is_typed_once_and_never_changed_by_a_caller(tmp_path, monkeypatch):
     folder = write_dataset(tmp_path / "d", sources=SOURCES)
     data = load_datasets(folder)
-    typed = []
-    real = datasets.type_observations
-
-    def counting(file, *args):
-        typed.append(file)
-        return real(file, *args)
-
-    monkeypatch.setattr(datasets, "type_observations", counting)
+    typed = calls_to(monkeypatch, datasets, "type_observations")
     first = observations(data, _GOODS)
     first["value_usd_mn"] = 0.0  # a caller's change to its copy
     again = observations(data, _GOODS.copy())

@@ -87,6 +87,10 @@ def _key_columns(keys: pd.DataFrame) -> list[str]:
     return [column for column in SERIES_KEY if column in keys]
 
 
+def _spans(frame: pd.DataFrame) -> list[str]:
+    return [str(span) for span in frame["span"].unique()]
+
+
 def _pair_rows(frame: pd.DataFrame) -> pd.DataFrame:
     counts = frame.groupby(["reporter", "partner"], observed=True).size()
     return counts.rename("rows").reset_index().astype({"reporter": str, "partner": str})
@@ -135,7 +139,7 @@ class ObservationTable:
 
     def spans(self) -> list[str]:
         """Every span as written in the file, each once."""
-        return [str(span) for span in self.frame["span"].unique()]
+        return _spans(self.frame)
 
     def pair_rows(self) -> pd.DataFrame:
         """Rows per reporter and partner (columns ``reporter``, ``partner``, ``rows``)."""
@@ -217,7 +221,7 @@ class PanelTable:
     def spans(self) -> list[str]:
         """Every span as written in the file, each once."""
         if self.is_read():
-            return [str(span) for span in self.frame["span"].unique()]
+            return _spans(self.frame)
         sql = "SELECT DISTINCT CAST(span AS VARCHAR) AS span FROM read_parquet($path)"
         return self._sql(sql)["span"].tolist()
 
