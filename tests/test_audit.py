@@ -215,6 +215,29 @@ def test_a_fall_of_almost_twenty_percent_against_a_fall_of_18_5():
     ]
 
 
+def test_a_release_growth_is_cited_as_released_not_as_empty_words(tmp_path):
+    """A release panel's +20% for KAZ-TJK 2024 has no words and no rounding; a news panel's
+    "30%" is 29.5% to 30.5%, the conftest's s1 "7.4%" 7.35% to 7.45%. Apart: 29.5 - 7.45 =
+    22.05, 29.5 - 20 = 9.5 and 20 - 7.45 = 12.55 points."""
+    sources = SOURCES + "r1,Release,Stat,2025-02-10,,statistics_release,,,\n"
+    directory = write_dataset(tmp_path, sources=sources + "s3,Trade,Weekly,2025-02-12,,news,,,\n")
+    row = dict(reporter="KAZ", partner="TJK", flow="total", span="2024", value=1200.0)
+    row |= dict(currency="USD", scale="million")
+    pd.DataFrame([row | dict(source_id="r1", growth_pct=20.0)]).to_parquet(
+        directory / "release.parquet", index=False
+    )
+    news = row | dict(source_id="s3", growth_pct=30.0, growth_as_written="30%")
+    pd.DataFrame([news]).to_parquet(directory / "news.parquet", index=False)
+    assert _messages(audit(load_datasets(directory)), "growth_claims_disagree") == [
+        "+30% (30%, s3: +29.5% to +30.5%) and +7.4% (7.4%, s1: +7.35% to +7.45%) cannot both "
+        "be true: 22.05 pp apart at their written precision",
+        "+30% (30%, s3: +29.5% to +30.5%) and +20% (as released, r1) cannot both be true: "
+        "9.5 pp apart at their written precision",
+        "+7.4% (7.4%, s1: +7.35% to +7.45%) and +20% (as released, r1) cannot both be true: "
+        "12.55 pp apart at their written precision",
+    ]
+
+
 def test_claims_over_different_bases_are_not_compared():
     """+48% over 2018 and +10% over 2023 are different claims."""
     rows = [

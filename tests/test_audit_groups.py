@@ -54,8 +54,28 @@ def test_a_group_closes_once_it_holds_enough_rows(shipped):
     assert len(pair_groups(data, 1)) == len(unordered)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("state", ["checked", "trusted"])
-def test_the_audit_a_group_at_a_time_finds_what_it_finds_at_once(shipped, state):
+def test_the_audit_a_group_at_a_time_finds_what_it_finds_at_once(shipped, state, workers):
+    """In this process, or in two others (each reading the panels from their files)."""
     whole = audit(shipped["checked"], rows_per_group=_EVERYTHING)
     assert len(whole) > 20 and {"mirror", "sources_disagree"} <= set(whole["check"])
-    pd.testing.assert_frame_equal(audit(shipped[state], rows_per_group=_FEW), whole)
+    grouped = audit(shipped[state], rows_per_group=_FEW, workers=workers)
+    pd.testing.assert_frame_equal(grouped, whole)
+
+
+def test_groups_go_to_other_processes_only_when_there_are_several(shipped, monkeypatch):
+    """One group is checked here: starting processes would only cost time."""
+    monkeypatch.setattr(
+        "tracker.analysis.audit.ProcessPoolExecutor",
+        lambda *args, **kwargs: pytest.fail("a pool was started for one group"),
+    )
+    assert len(audit(shipped["checked"], rows_per_group=_EVERYTHING, workers=2)) > 20
+
+
+def test_a_detached_copy_reads_its_panels_from_their_files(shipped):
+    checked = shipped["checked"]
+    detached = checked.detached()
+    assert checked.tables[1].is_read() and not detached.tables[1].is_read()
+    assert [t.file for t in detached.tables] == [t.file for t in checked.tables]
+    assert detached.tables[0] is checked.tables[0]  # observations.csv: small, kept as is

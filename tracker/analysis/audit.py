@@ -6,27 +6,34 @@ them, every number with its unit. All checks here are warnings: the data stays a
 printed, and the disagreement is information for the reader.
 
 Rows are compared by the months they cover, not by how their span is spelled: ``2024``
-and ``2024-01/2024-12`` are one figure's key. The checks over every vintage (stated
-growth, sources, ties) are here; those over current values are in
-:mod:`tracker.analysis.audit_checks`.
+and ``2024-01/2024-12`` are one figure's key. The checks over every vintage of a figure
+(sources, ties) are here; those on stated growth in :mod:`tracker.analysis.audit_claims`,
+those over current values in :mod:`tracker.analysis.audit_checks`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from datetime import date
+from functools import partial
+from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
 
-from tracker.analysis.audit_checks import (
+from tracker.analysis.audit_checks import current_findings, verdict_flips
+from tracker.analysis.audit_claims import claim_findings
+from tracker.analysis.findings import (
     FINDING_COLUMNS,
     cite,
-    current_findings,
     finding,
+    first_of_pair,
     records,
     shown,
     shown_range,
-    verdict_flips,
     with_bounds,
 )
 from tracker.analysis.series import (
@@ -36,11 +43,11 @@ from tracker.analysis.series import (
     published_by,
     written_spans,
 )
-from tracker.core.figures import is_point, parse_growth, value_range
-from tracker.core.growth import change
+from tracker.core.coding import per_distinct
+from tracker.core.figures import is_point
 from tracker.core.params import ARITHMETIC_SLACK
-from tracker.core.periods import parse_dated, spans_frame, to_date, year_earlier
-from tracker.core.vocabulary import OBSERVATION_KEY, SERIES_KEY
+from tracker.core.periods import parse_dated, spans_frame, to_date
+from tracker.core.vocabulary import OBSERVATION_KEY
 from tracker.loading.datasets import Datasets
 
 __all__ = ["FINDING_COLUMNS", "ROWS_PER_GROUP", "audit"]
@@ -69,7 +76,8 @@ def _spelling(spans: list[str]) -> pd.Series:
 def _by_months(obs: pd.DataFrame, spelling: pd.Series) -> pd.DataFrame:
     """Rows keyed by the months they cover, not by the span's spelling: ``span`` becomes
     the run of months' one spelling; ``span_as_written`` keeps the row's own."""
-    return obs.assign(span_as_written=obs["span"], span=obs["span"].map(spelling))
+    spelled = per_distinct(obs["span"], lambda spans: spans.map(spelling).astype(str))
+    return obs.assign(span_as_written=obs["span"], span=spelled)
 
 
 def _dated(obs: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -85,13 +93,6 @@ def _dated(obs: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
         index=sources["source_id"].to_numpy(),
     )
     return obs.join(by_source, on="source_id")
-
-
-def _first_of_pair(pairs: pd.DataFrame) -> pd.Series:
-    """Each unordered pair of rows once: the row earlier in file order first."""
-    return (pairs["file"] < pairs["file_b"]) | (
-        (pairs["file"] == pairs["file_b"]) & (pairs["line"] < pairs["line_b"])
-    )
 
 
 def _order_unknown(row, other: str) -> str | None:
@@ -110,123 +111,6 @@ def _order_unknown(row, other: str) -> str | None:
     if coarse == "day":
         return f"published the same day ({dates}), so their order is unknown"
     return f"published in the same {coarse} ({dates}), so their order is unknown"
-
-
-def _claims(obs: pd.DataFrame) -> pd.DataFrame:
-    """Rows stating a growth, with the months it compares with (``base_start``,
-    ``base_end``) and the signed range the stated rate allows (``stated_low``,
-    ``stated_high``, percent).
-
-    The rate as written is known to half its last digit; its ``growth_qualifier`` widens
-    that as a level's qualifier does, on the magnitude ("almost 30%" is 28.5% to 30%;
-    "fell almost 20%" is -20% to -19%).
-    """
-    claims = obs[obs["growth_pct"].notna()]
-    given = claims["growth_base_span"].ne("")
-    explicit = spans_frame(claims["growth_base_span"])
-    texts = claims["growth_as_written"]
-    readings = {text: parse_growth(text) for text in texts.unique() if text}
-    magnitude = texts.map({text: read[0] for text, read in readings.items()}).astype(float)
-    half = texts.map({text: read[1] for text, read in readings.items()}).astype(float)
-    # A release's growth has no text: every digit it gives is exact.
-    magnitude = magnitude.fillna(claims["growth_pct"].abs())
-    low, high = value_range(magnitude, half, claims["growth_qualifier"])
-    fell = claims["growth_pct"] < 0
-    return claims.assign(
-        base_start=explicit["span_start"].where(given, year_earlier(claims["span_start"])),
-        base_end=explicit["span_end"].where(given, year_earlier(claims["span_end"])),
-        stated_low=low.where(~fell, -high),
-        stated_high=high.where(~fell, -low),
-    )
-
-
-def _stated(row, other: str = "") -> str:
-    """A stated growth as printed, signed: ``almost +30%``."""
-    rate = shown(row[f"growth_pct{other}"], "pct")
-    return f"{row[f'growth_qualifier{other}']} {rate}".strip()
-
-
-def _growth_claims(claims: pd.DataFrame, obs: pd.DataFrame) -> list[dict]:
-    """A stated growth that the stated levels cannot produce at their precision."""
-    levels = with_bounds(obs[obs["value"].notna()])
-    # The claim's own level where it printed one, otherwise every source's level.
-    claimed = claims.drop(columns=["value_usd_mn"]).merge(
-        levels[[*OBSERVATION_KEY, "file", "line", "value_usd_mn", "low", "high"]],
-        on=OBSERVATION_KEY,
-        suffixes=("", "_now"),
-    )
-    own = (claimed["line"] == claimed["line_now"]) & (claimed["file"] == claimed["file_now"])
-    claimed = claimed[claimed["value"].isna() | own]
-    base = [*SERIES_KEY, "span_start", "span_end", "span", "file", "line", "value_usd_mn"]
-    pairs = claimed.merge(
-        levels[[*base, "low", "high", "source_id"]],
-        left_on=[*SERIES_KEY, "base_start", "base_end"],
-        right_on=[*SERIES_KEY, "span_start", "span_end"],
-        suffixes=("", "_base"),
-    )
-    pairs = pairs.assign(
-        implied_low=100 * change(pairs["high_base"], pairs["low"]),
-        implied_high=100 * change(pairs["low_base"], pairs["high"]),
-    )
-    apart = (pairs["stated_high"] < pairs["implied_low"]) | (
-        pairs["stated_low"] > pairs["implied_high"]
-    )
-    findings = []
-    columns = ["growth_pct", "growth_qualifier", "stated_low", "stated_high", "span_base"]
-    columns += ["implied_low", "implied_high", "value_usd_mn", "value_usd_mn_base"]
-    columns += ["source_id", "source_id_base"]
-    for row in records(pairs[apart], columns, ["file", "line"], sides=("", "_now", "_base")):
-        message = (
-            f"stated {_stated(row)} "
-            f"({shown_range(row['stated_low'], row['stated_high'], 'pct')}), but "
-            f"{shown(row['value_usd_mn'])} after {shown(row['value_usd_mn_base'])} in "
-            f"{row['span_base']} implies "
-            f"{shown_range(row['implied_low'], row['implied_high'], 'pct')} given the rounding"
-        )
-        rows = cite(
-            (row["file"], row["line"]),
-            (row["file_now"], row["line_now"]),
-            (row["file_base"], row["line_base"]),
-        )
-        sources = [row["source_id"], row["source_id_base"]]
-        findings.append(finding("growth_claim", row, rows, sources, message))
-    return findings
-
-
-def _growth_claims_disagree(claims: pd.DataFrame) -> list[dict]:
-    """Two stated growths of the same figure over the same base that cannot both be true.
-
-    Two releases differing is a revision, as for levels; any claim by a reported source
-    is compared with every other.
-    """
-    key = [*SERIES_KEY, "span", "base_start", "base_end"]
-    claims = claims[claims.duplicated(key, keep=False)]
-    pairs = claims.merge(claims, on=key, suffixes=("", "_b"))
-    pairs = pairs[_first_of_pair(pairs) & ~(pairs["is_official"] & pairs["is_official_b"])]
-    pairs = pairs.assign(
-        gap=np.maximum(
-            pairs["stated_low_b"] - pairs["stated_high"],
-            pairs["stated_low"] - pairs["stated_high_b"],
-        )
-    )
-    findings = []
-    columns = ["growth_pct", "growth_qualifier", "growth_as_written", "stated_low"]
-    columns += ["stated_high", "source_id", "file", "line"]
-    for row in records(pairs[pairs["gap"] > 0], ["gap"], columns):
-        cited = [
-            f"{_stated(row, side)} ({row[f'growth_as_written{side}']}, "
-            f"{row[f'source_id{side}']}: "
-            f"{shown_range(row[f'stated_low{side}'], row[f'stated_high{side}'], 'pct')})"
-            for side in ("", "_b")
-        ]
-        message = (
-            f"{cited[0]} and {cited[1]} cannot both be true: "
-            f"{shown(row['gap'], 'pp')} apart at their written precision"
-        )
-        rows = cite((row["file"], row["line"]), (row["file_b"], row["line_b"]))
-        sources = [row["source_id"], row["source_id_b"]]
-        findings.append(finding("growth_claims_disagree", row, rows, sources, message))
-    return findings
 
 
 def _cited(row, side: str = "") -> str:
@@ -250,7 +134,7 @@ def _source_disagreements(obs: pd.DataFrame) -> list[dict]:
     levels = obs[obs["value"].notna()]
     levels = with_bounds(levels[levels.duplicated(OBSERVATION_KEY, keep=False)])
     pairs = levels.merge(levels, on=OBSERVATION_KEY, suffixes=("", "_b"))
-    pairs = pairs[_first_of_pair(pairs) & ~(pairs["is_official"] & pairs["is_official_b"])]
+    pairs = pairs[first_of_pair(pairs) & ~(pairs["is_official"] & pairs["is_official_b"])]
     apart = (pairs["high"] < pairs["low_b"]) | (pairs["high_b"] < pairs["low"])
     findings = []
     columns = ["value_usd_mn", "figure_as_written", "qualifier", "low", "high", "is_official"]
@@ -324,13 +208,17 @@ def _tie_breaks(obs: pd.DataFrame, current: pd.DataFrame) -> list[dict]:
 
 
 def audit(
-    data: Datasets, as_of: date | None = None, rows_per_group: int = ROWS_PER_GROUP
+    data: Datasets,
+    as_of: date | None = None,
+    rows_per_group: int = ROWS_PER_GROUP,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Every consistency finding in the observations.
 
     The observations are read and checked a group of country pairs at a time
     (:func:`tracker.analysis.series.pair_groups`), so memory is bounded by a group, not by
-    the panels.
+    the panels. With several groups and cores, other processes check the groups while
+    this one judges the goals' verdicts.
 
     Parameters
     ----------
@@ -339,6 +227,9 @@ def audit(
         Only observations published by this day; all of them when None.
     rows_per_group : int
         About how many rows are checked at a time.
+    workers : int, optional
+        Processes checking groups at once; one per core when None, and never more than
+        there are groups (one group is checked in this process).
 
     Returns
     -------
@@ -355,16 +246,33 @@ def audit(
     +2.09% to +2.48% given the rounding
     """
     as_of = pd.Timestamp.max.date() if as_of is None else to_date(as_of)
-    # Verdicts as of the audit's day, or today: a status depends on the calendar.
-    findings = verdict_flips(data, min(as_of, date.today()))
     spelling = _spelling(written_spans(data))
     # A group of country pairs at a time: every check compares figures of one pair only.
-    for pairs in pair_groups(data, rows_per_group):
-        findings += _pair_findings(observations(data, pairs), data.sources, as_of, spelling)
+    groups = pair_groups(data, rows_per_group)
+    workers = min(workers or os.cpu_count() or 1, len(groups))
+    check = partial(_group_findings, as_of=as_of, spelling=spelling)
+    with ExitStack() as stack:
+        if workers > 1:
+            # Spawned, not forked: a fork would copy this process's threads' state.
+            context = multiprocessing.get_context("spawn")
+            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
+            parts = pool.map(check, repeat(data.detached()), groups)
+        else:
+            parts = map(check, repeat(data), groups)
+        # Verdicts as of the audit's day, or today: a status depends on the calendar.
+        findings = verdict_flips(data, min(as_of, date.today()))
+        findings += chain.from_iterable(parts)
     table = pd.DataFrame(findings, columns=FINDING_COLUMNS)
     return table.sort_values(
         ["check", "reporter", "partner", "flow", "span", "rows"], ignore_index=True
     )
+
+
+def _group_findings(
+    data: Datasets, pairs: pd.DataFrame, *, as_of: date, spelling: pd.Series
+) -> list[dict]:
+    """The findings among the observations of one group of country pairs."""
+    return _pair_findings(observations(data, pairs), data.sources, as_of, spelling)
 
 
 def _pair_findings(
@@ -375,10 +283,8 @@ def _pair_findings(
     obs = everything[published_by(everything, as_of) & ~everything["is_forecast"]]
     obs = _by_months(_dated(obs, sources), spelling)
     current = current_vintage(obs, as_of)
-    claims = _claims(obs)
     return (
-        _growth_claims(claims, obs)
-        + _growth_claims_disagree(claims)
+        claim_findings(obs)
         + _source_disagreements(obs)
         + _tie_breaks(obs, current)
         + current_findings(current)

@@ -1,10 +1,9 @@
-"""The audit's checks on current values, and what every finding shares.
+"""The audit's checks on current values.
 
-A finding has the columns :data:`FINDING_COLUMNS`, cites its rows as ``file:line`` and
-prints every number with its unit (:func:`shown`). The checks here compare the current
-figures of different keys: exports and imports with the total, a country's figures with
-its partner's, a year with the years beside it, part of a year with the whole year; and a
-goal's verdict on one country's statistics with its verdict on the other's.
+Each finding is written as :mod:`tracker.analysis.findings` says. The checks here compare
+the current figures of different keys: exports and imports with the total, a country's
+figures with its partner's, a year with the years beside it, part of a year with the whole
+year; and a goal's verdict on one country's statistics with its verdict on the other's.
 :func:`tracker.analysis.audit.audit` runs them beside the checks over every vintage.
 """
 
@@ -12,168 +11,39 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
+from tracker.analysis.findings import (
+    BOUNDED,
+    cite,
+    finding,
+    records,
+    shown,
+    shown_range,
+    with_bounds,
+)
 from tracker.analysis.gaps import compute_gaps
 from tracker.analysis.series import annual_series, mirror_of
-from tracker.core.figures import value_range
 from tracker.core.growth import change
 from tracker.core.params import JUMP_FACTOR, MIRROR_TOLERANCE
 from tracker.core.statuses import STATUS_LABELS, VERDICTS
-from tracker.core.units import MN_PER_BN
-from tracker.core.vocabulary import FLOWS, MIRROR_FLOW, SERIES_KEY
+from tracker.core.vocabulary import FLOWS, MIRROR_FLOW, OBSERVATION_KEY, SERIES_KEY
 from tracker.loading.datasets import Datasets
+from tracker.loading.observation_tables import matching_rows
 
-__all__ = [
-    "FINDING_COLUMNS",
-    "cite",
-    "current_findings",
-    "finding",
-    "records",
-    "shown",
-    "shown_range",
-    "verdict_flips",
-    "with_bounds",
-]
-
-FINDING_COLUMNS = [
-    "check",
-    "severity",
-    "reporter",
-    "partner",
-    "flow",
-    "span",
-    "rows",
-    "source_ids",
-    "message",
-]
-#: Significant digits of a dollar value in a finding: every digit a release prints
-#: (its 877.223 against the news' 877.6 is the finding), and no floating-point noise.
-_DIGITS = 6
-#: Decimals of a growth rate or a difference of rates in a finding.
-_RATE_DECIMALS = 2
-#: Columns naming the figure a finding is about.
-_FIGURE = [*SERIES_KEY, "span"]
-
-
-def shown(value: float, unit: str = "usd") -> str:
-    """A number with its unit, as every finding prints it.
-
-    ``usd``: US dollar millions as ``$26.1 bn`` or ``$900 m`` (six significant digits);
-    ``pct``: a growth rate, signed, as ``+58%``; ``pp``: a difference of rates in points.
-
-    Examples
-    --------
-    >>> shown(26100.0), shown(900.0), shown(877.223), shown(999.9999999)
-    ('$26.1 bn', '$900 m', '$877.223 m', '$1 bn')
-    >>> shown(57.5, "pct"), shown(-28.6349, "pct"), shown(24.5, "pp")
-    ('+57.5%', '-28.63%', '24.5 pp')
-    """
-    if unit == "usd":
-        value = float(f"{value:.{_DIGITS}g}")  # rounded first: 999.9999999 is $1 bn
-        if abs(value) >= MN_PER_BN:
-            return f"${value / MN_PER_BN:.{_DIGITS}g} bn"
-        return f"${value:.{_DIGITS}g} m"
-    sign = "+" if unit == "pct" else ""
-    text = f"{value:{sign}.{_RATE_DECIMALS}f}".rstrip("0").rstrip(".")
-    return f"{text}%" if unit == "pct" else f"{text} pp"
-
-
-def shown_range(low: float, high: float, unit: str = "usd") -> str:
-    """A range with its unit; an open end (a bound such as "over") is said in words, and
-    a range too narrow to show (a release's figure, exact but for float error) is one value.
-
-    Examples
-    --------
-    >>> shown_range(71.25, 78.75), shown_range(990.0, float("inf"))
-    ('$71.25 m to $78.75 m', '$990 m or more')
-    >>> shown_range(float("-inf"), -14.5, "pct"), shown_range(1317.88, 1317.8800001)
-    ('-14.5% or less', '$1.31788 bn')
-    """
-    if np.isposinf(high):
-        return f"{shown(low, unit)} or more"
-    if np.isneginf(low):
-        return f"{shown(high, unit)} or less"
-    low, high = shown(low, unit), shown(high, unit)
-    return low if low == high else f"{low} to {high}"
-
-
-def with_bounds(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows with ``low`` and ``high``: the range each figure as written allows.
-
-    Examples
-    --------
-    >>> rows = pd.DataFrame({"value_usd_mn": [75.0, 893.0], "half_width_usd_mn": [0.5, 0.5],
-    ...     "qualifier": ["about", "nearly"]})
-    >>> with_bounds(rows)[["low", "high"]].round(2).to_dict("records")
-    [{'low': 71.25, 'high': 78.75}, {'low': 848.35, 'high': 893.0}]
-    """
-    low, high = value_range(frame["value_usd_mn"], frame["half_width_usd_mn"], frame["qualifier"])
-    return frame.assign(low=low, high=high)
-
-
-def cite(*places) -> str:
-    """``file:line`` of each (file, line) pair, in order, each once.
-
-    Examples
-    --------
-    >>> cite(("observations.csv", 4), ("kaz_bns.parquet", 12.0), ("observations.csv", 4))
-    'observations.csv:4; kaz_bns.parquet:12'
-    """
-    return "; ".join(dict.fromkeys(f"{file}:{int(line)}" for file, line in places))
-
-
-def records(frame: pd.DataFrame, columns=(), sided=(), sides=("", "_b")) -> list[dict]:
-    """The rows a finding is written from, as dicts of the figure's key, ``columns`` and
-    ``sided`` columns with each suffix in ``sides`` (the two rows of a pair). Only the
-    columns a message reads are converted: findings can number hundreds of thousands.
-
-    Examples
-    --------
-    >>> pairs = pd.DataFrame({"reporter": ["KAZ"], "partner": ["TJK"], "flow": ["total"],
-    ...     "scope": "goods", "span": ["2024"], "line": [2], "line_b": [3], "gap": [0.5],
-    ...     "note": ["unread"]})
-    >>> records(pairs, ["gap"], sided=["line"])
-    [{'reporter': 'KAZ', 'partner': 'TJK', 'flow': 'total', 'scope': 'goods', 'span': '2024',
-      'gap': 0.5, 'line': 2, 'line_b': 3}]
-    """
-    wanted = [*_FIGURE, *columns, *(f"{column}{side}" for column in sided for side in sides)]
-    return frame[list(dict.fromkeys(wanted))].to_dict("records")
-
-
-def finding(check: str, row, rows: str, sources, message: str) -> dict:
-    """One finding: a warning about the figure ``row`` names (reporter to span).
-
-    ``sources`` is one source id or several, each listed once in order.
-
-    Examples
-    --------
-    >>> row = {"reporter": "KAZ", "partner": "TJK", "flow": "total", "span": "2024"}
-    >>> found = finding("mirror", row, "observations.csv:2", ["a", "b", "a"], "...")
-    >>> found["severity"], found["source_ids"]
-    ('warning', 'a; b')
-    """
-    sources = [sources] if isinstance(sources, str) else sources
-    return {
-        "check": check,
-        "severity": "warning",
-        "reporter": row["reporter"],
-        "partner": row["partner"],
-        "flow": row["flow"],
-        "span": row["span"],
-        "rows": rows,
-        "source_ids": "; ".join(dict.fromkeys(sources)),
-        "message": message,
-    }
+__all__ = ["current_findings", "verdict_flips"]
 
 
 def _flows_add_up(current: pd.DataFrame) -> list[dict]:
     """Exports plus imports must equal the total for the same reporter and span, where
     one of the three was typed from a document (it has a figure as written)."""
-    levels = with_bounds(current)
-    wide = {flow: levels[levels["flow"] == flow].drop(columns="flow") for flow in FLOWS}
     on = ["reporter", "partner", "span"]
+    totals = current[current["flow"] == "total"]
+    # Only the trade of a reporter and span some total is given for can add up to it.
+    near = current[on[0]].isin(totals[on[0]].unique()) & current[on[2]].isin(totals[on[2]].unique())
+    columns = [*OBSERVATION_KEY, "figure_as_written", *BOUNDED, "file", "line", "source_id"]
+    levels = with_bounds(current.loc[near, columns])
+    wide = {flow: levels[levels["flow"] == flow].drop(columns="flow") for flow in FLOWS}
     joined = (
         wide["total"]
         .merge(wide["exports"], on=on, suffixes=("", "_x"))
@@ -211,9 +81,12 @@ def _flows_add_up(current: pd.DataFrame) -> list[dict]:
 
 def _mirrors(current: pd.DataFrame) -> list[dict]:
     """The two countries' statistics of the same trade differing beyond the tolerance."""
-    seen_from_partner = mirror_of(current).assign(reporter_m=current["reporter"].to_numpy())
-    pairs = current.merge(seen_from_partner, on=[*SERIES_KEY, "span"], suffixes=("", "_m"))
-    pairs = pairs[pairs["reporter"] < pairs["reporter_m"]]
+    columns = [*OBSERVATION_KEY, "value_usd_mn", "file", "line", "source_id"]
+    # Each trade once: the record of the country that sorts first, met by its partner's.
+    first = current["reporter"] < current["partner"]
+    own, theirs = current.loc[first, columns], current.loc[~first, columns]
+    seen_from_partner = mirror_of(theirs).assign(reporter_m=theirs["reporter"].array)
+    pairs = own.merge(seen_from_partner, on=OBSERVATION_KEY, suffixes=("", "_m"))
     pairs = pairs.assign(ratio=pairs["value_usd_mn_m"] / pairs["value_usd_mn"])
     beyond = change(1.0, pairs["ratio"]).abs() > MIRROR_TOLERANCE
     findings = []
@@ -242,8 +115,13 @@ def _jumps(current: pd.DataFrame) -> list[dict]:
     Only the year just before and just after count: 2017 against 2020 is three years of
     growth, not a unit slip.
     """
-    series = annual_series(current).dropna(subset=["line"]).astype({"line": int})
-    typed = current.loc[current["figure_as_written"] != "", ["file", "line"]].assign(_typed=True)
+    typed = current.loc[current["figure_as_written"] != "", ["file", "line", *SERIES_KEY]]
+    # Only series with a typed figure can show a slip: the others are not summed. (Their
+    # reporters first: a cheap cut before each row's whole key is looked up.)
+    near = current[current["reporter"].isin(typed["reporter"].unique())]
+    of_typed = near[matching_rows(near, typed[SERIES_KEY])]
+    series = annual_series(of_typed).dropna(subset=["line"]).astype({"line": int})
+    typed = typed[["file", "line"]].assign(_typed=True)
     series = series.merge(typed, on=["file", "line"], how="left")
     grouped = series.groupby(SERIES_KEY, observed=True)
     ratios = {}
@@ -288,12 +166,13 @@ def _parts_exceed_years(current: pd.DataFrame) -> list[dict]:
     partner's full year of the same trade (flow mirrored), beyond the mirror tolerance,
     since the two countries' statistics differ that much for known reasons.
     """
-    levels = with_bounds(current)
+    cited = ["file", "line", "source_id"]
+    keep = [*SERIES_KEY, "year", "span", "value_usd_mn", "low", "high", *cited]
+    read = [*SERIES_KEY, "year", "span", *BOUNDED, *cited, "span_start", "span_end"]
+    levels = with_bounds(current[[*read, "is_full_year"]])
     within_year = levels["span_start"].dt.year == levels["span_end"].dt.year
     parts = levels[within_year & ~levels["is_full_year"]]
     years = levels[levels["is_full_year"]]
-    keep = [*SERIES_KEY, "year", "span", "value_usd_mn", "low", "high"]
-    keep += ["file", "line", "source_id"]
     own = parts.merge(years[keep], on=[*SERIES_KEY, "year"], suffixes=("", "_y"))
     own = own[own["low"] > own["high_y"]]
     partner = mirror_of(years[keep]).assign(reporter_y=years["reporter"].to_numpy())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tracker.core.coding import per_distinct
 from tracker.core.figures import is_point
 from tracker.core.periods import (
     MONTHS_IN_YEAR,
@@ -180,8 +181,10 @@ def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     known = known.assign(_is_point=is_point(known["qualifier"]))
     current, ordered = current_rows(known, _MONTHS_KEY, ("_is_point",))
     current = current.drop(columns="_is_point")
-    revisions = ordered.groupby(_MONTHS_KEY, observed=True).size().rename("revisions") - 1
-    return current.merge(revisions.reset_index(), on=_MONTHS_KEY, how="left")
+    # Each row's count of rows with its key, read at the current rows (labels are unique).
+    figures = ordered.groupby(_MONTHS_KEY, observed=True, sort=False)["line"].transform("size")
+    revisions = figures.loc[current.index].to_numpy() - 1
+    return current.assign(revisions=revisions).reset_index(drop=True)
 
 
 def forecasts(obs: pd.DataFrame, as_of) -> pd.DataFrame:
@@ -305,10 +308,11 @@ def mirror_of(keys: pd.DataFrame) -> pd.DataFrame:
     >>> mirror_of(key).to_dict("records")
     [{'reporter': 'TJK', 'partner': 'KAZ', 'flow': 'imports', 'scope': 'goods'}]
     """
+    # Arrays, not Series: by position, not index; as arrays, text is not copied.
     return keys.assign(
-        reporter=keys["partner"].to_numpy(),
-        partner=keys["reporter"].to_numpy(),
-        flow=keys["flow"].map(MIRROR_FLOW).to_numpy(),
+        reporter=keys["partner"].array,
+        partner=keys["reporter"].array,
+        flow=per_distinct(keys["flow"], lambda flows: flows.map(MIRROR_FLOW)).array,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["factorize", "failing", "key_codes", "map_values"]
+__all__ = ["factorize", "failing", "key_codes", "map_values", "per_distinct"]
 
 
 def factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -84,3 +84,20 @@ def key_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         key += codes
         key += 1
     return key
+
+
+def per_distinct(cells: pd.Series, func) -> pd.Series:
+    """``func`` (a Series to a Series of the same length) computed once per distinct cell,
+    a missing cell included, and spread back to every row: a panel's million rows hold a
+    few distinct sources, currencies and scales.
+
+    Examples
+    --------
+    >>> per_distinct(pd.Series(["a", None, "a"]), lambda s: s.fillna("-").str.upper()).tolist()
+    ['A', '-', 'A']
+    """
+    codes, uniques = factorize(cells)
+    # A missing cell (code -1) takes the result computed for a missing value, placed last.
+    results = func(pd.Series([*uniques, None], dtype=object))
+    codes = np.where(codes < 0, len(uniques), codes)
+    return pd.Series(results.array.take(codes), index=cells.index)

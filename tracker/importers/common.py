@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pandas.api.types import union_categoricals
 
-from tracker.core.coding import key_codes
+from tracker.core.coding import factorize, key_codes
 from tracker.core.failures import DataInvalid, Failure
 from tracker.core.params import SAME_VALUE_RTOL
 from tracker.core.units import MAX_TRADE_USD_MN, USD_PER_MN, to_usd_mn
@@ -178,35 +179,37 @@ def split_countries(rows: pd.DataFrame) -> tuple[pd.DataFrame, Counter]:
     return rows[is_country], skipped
 
 
+def _dictionary(cells: pd.Series) -> pa.DictionaryArray:
+    """Categories as Arrow encodes text: a dictionary of the values present, in order of
+    first appearance, so a panel has the same bytes however its columns arrived."""
+    codes, uniques = pd.factorize(cells)
+    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(uniques.astype(object), pa.string()))
+
+
 def _panel_bytes(frame: pd.DataFrame) -> bytes:
     table = pa.Table.from_pandas(frame[PANEL_COLUMNS], preserve_index=False)
+    for index, column in enumerate(PANEL_COLUMNS):
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            table = table.set_column(index, column, _dictionary(frame[column]))
     # Repeated text as dictionaries: a panel stays compact on disk and in memory.
-    table = table.cast(
-        pa.schema(
-            [
-                pa.field(
-                    f.name,
-                    pa.dictionary(pa.int32(), pa.string())
-                    if f.type in (pa.string(), pa.large_string())
-                    else f.type,
-                )
-                for f in table.schema
-            ]
-        )
-    )
+    text = pa.dictionary(pa.int32(), pa.string())
+    is_text = (pa.string(), pa.large_string())
+    fields = [
+        pa.field(f.name, text if f.type in is_text or pa.types.is_dictionary(f.type) else f.type)
+        for f in table.schema
+    ]
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
+    pq.write_table(table.cast(pa.schema(fields)), sink)
     return sink.getvalue().to_pybytes()
 
 
 def _read_panel(path: Path) -> pd.DataFrame:
+    """The panel as written: repeated text stays categorical (25 million rows stay
+    compact and are compared by their codes)."""
     if not path.exists():
         return pd.DataFrame(columns=PANEL_COLUMNS)
-    frame = pq.read_table(path).to_pandas()
-    for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].astype(str)
-    return frame
+    return pq.read_table(path).to_pandas()
 
 
 def _constant(length: int, text: str) -> pd.Categorical:
@@ -222,20 +225,62 @@ def _filled(notes: pd.Series) -> pd.Series:
     return notes.fillna("").astype(str)
 
 
+def _shared_codes(new: pd.Series, old: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """Codes of two columns in one dictionary (missing values code -1), and its size."""
+    new_codes, new_values = factorize(new)
+    old_codes, old_values = factorize(old)
+    values = old_values.append(new_values).unique()
+    # A code of -1 (missing) takes the appended -1 below.
+    new_map = np.append(values.get_indexer(new_values), -1)
+    old_map = np.append(values.get_indexer(old_values), -1)
+    return new_map[new_codes], old_map[old_codes], len(values)
+
+
 def _compare(rows: pd.DataFrame, existing: pd.DataFrame) -> tuple[np.ndarray, int]:
-    """Which rows are already in the panel with the same value; how many revise a value."""
+    """Which rows are already in the panel with the same value; how many revise a value.
+
+    Keys are compared as integers built from each column's codes in one dictionary
+    shared by the file and the panel: no text is copied or joined, which at 25 million
+    rows is what a merge on the text columns costs.
+    """
     if existing.empty:  # a new panel: nothing to compare with
         return np.zeros(len(rows), dtype=bool), 0
-    known = existing[[*_KEY, "value"]].rename(columns={"value": "known_value"})
-    matched = rows[[*_KEY, "value"]].reset_index(drop=True).merge(known, on=_KEY, how="left")
-    same = np.isclose(
-        matched["value"], matched["known_value"].astype(float), rtol=SAME_VALUE_RTOL, atol=0.0
+    new_key = np.zeros(len(rows), dtype=np.int64)
+    old_key = np.zeros(len(existing), dtype=np.int64)
+    for column in _KEY:
+        new_codes, old_codes, size = _shared_codes(rows[column], existing[column])
+        new_key = new_key * (size + 1) + new_codes + 1
+        old_key = old_key * (size + 1) + old_codes + 1
+    known = pd.DataFrame({"key": old_key, "known_value": existing["value"].to_numpy(float)})
+    candidates = pd.DataFrame(
+        {"row": np.arange(len(rows)), "key": new_key, "value": rows["value"].to_numpy(float)}
     )
-    identical_keys = matched.loc[same, _KEY].drop_duplicates().assign(_hit=True)
-    hit = rows[_KEY].reset_index(drop=True).merge(identical_keys, on=_KEY, how="left")["_hit"]
-    is_identical = hit.fillna(False).to_numpy(dtype=bool)
-    revised = rows[~is_identical][_KEY].merge(existing[_KEY].drop_duplicates(), on=_KEY)
-    return is_identical, len(revised)
+    matched = candidates.merge(known, on="key")  # a row meets every vintage of its key
+    same = np.isclose(matched["value"], matched["known_value"], rtol=SAME_VALUE_RTOL, atol=0.0)
+    is_identical = np.zeros(len(rows), dtype=bool)
+    is_identical[matched.loc[same, "row"].to_numpy()] = True
+    in_panel = np.zeros(len(rows), dtype=bool)
+    in_panel[matched["row"].to_numpy()] = True
+    return is_identical, int((in_panel & ~is_identical).sum())
+
+
+def _stacked(existing: pd.DataFrame, new_rows: pd.DataFrame) -> pd.DataFrame:
+    """The panel's rows, then the new ones, indexed by row number from 1; a text column
+    categorical in both stays categorical (its categories united), not 25 million texts."""
+    if existing.empty:  # a first import starts the panel
+        merged = new_rows.reset_index(drop=True)
+    else:
+        columns = {}
+        for column in PANEL_COLUMNS:
+            old, new = existing[column], new_rows[column]
+            if all(isinstance(c.dtype, pd.CategoricalDtype) for c in (old, new)):
+                united = union_categoricals([old, new], ignore_order=True)
+                columns[column] = pd.Series(united)
+            else:
+                columns[column] = pd.concat([old, new], ignore_index=True)
+        merged = pd.DataFrame(columns)
+    merged.index = pd.RangeIndex(1, len(merged) + 1, name="line")
+    return merged
 
 
 def merge_import(
@@ -320,11 +365,7 @@ def _merge(
             [record], index=pd.Index([sources.index.max() + 1 if len(sources) else 2], name="line")
         )
         sources = pd.concat([sources, added])
-    # A first import starts the panel; concatenating onto an empty frame would make every
-    # column text.
-    parts = [existing, new_rows[PANEL_COLUMNS]] if len(existing) else [new_rows[PANEL_COLUMNS]]
-    merged = pd.concat(parts, ignore_index=True)
-    merged.index = pd.RangeIndex(1, len(merged) + 1, name="line")
+    merged = _stacked(existing, new_rows[PANEL_COLUMNS])
 
     fx, fx_failures = read_table(datasets / FILES["fx_rates"])
     published = publication_days({"sources": sources})

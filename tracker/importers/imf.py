@@ -235,8 +235,6 @@ def _scales(cells: pd.Series) -> pd.Series:
         ok = number.is_integer() and _SCALE_POWERS[0] <= number <= _SCALE_POWERS[1]
         return number if ok else None
 
-    if pd.api.types.is_float_dtype(cells):
-        return cells.map(power).astype(float)
     return map_values(cells, power).astype(float)
 
 

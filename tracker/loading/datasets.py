@@ -85,6 +85,18 @@ class Datasets:
         # kept frame.
         return last["frame"].copy(deep=False)
 
+    def detached(self) -> Datasets:
+        """A copy to send to another process: small to pickle, since each panel is read
+        from its file there (through :meth:`PanelTable.select`, not copied from here) and
+        no selection is kept."""
+        tables = tuple(
+            PanelTable(table.file, table.path, table.rows)
+            if isinstance(table, PanelTable)
+            else table
+            for table in self.tables
+        )
+        return Datasets(self.sources, self.targets, self.fx_rates, tables, self.directory)
+
     @cached_property
     def _last_selection(self) -> dict:
         return {}

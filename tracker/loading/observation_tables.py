@@ -251,4 +251,6 @@ class PanelTable:
         with duckdb.connect() as connection:
             for name, frame in frames.items():
                 connection.register(name, frame)
-            return connection.execute(sql, parameters).df()
+            # Through Arrow: text arrives as Arrow strings, which pandas keeps as they are
+            # (``df()`` builds a Python string per cell).
+            return connection.sql(sql, params=parameters).to_arrow_table().to_pandas()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker.core.coding import factorize
+from tracker.core.coding import factorize, per_distinct
 from tracker.core.figures import parse_figure
 from tracker.core.periods import CALENDAR_START_MONTH, is_full_year, latest_day, spans_frame
 from tracker.core.units import to_usd_mn
@@ -84,16 +84,31 @@ def type_fx_rates(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return current.sort_values(_FX_KEY, ignore_index=True)
 
 
-def _usd_mn(amount: pd.Series, frame: pd.DataFrame, year: pd.Series, fx: pd.DataFrame):
-    """An amount in the row's currency and scale, in USD millions at the year's average."""
+def _text(cells: pd.Series) -> pd.Series:
+    """Text cells as text, a missing cell empty (a categorical column's distinct cells
+    converted once)."""
+    if cells.dtype == "str":
+        return cells.fillna("")
+    return per_distinct(cells, lambda distinct: distinct.fillna("").astype(str))
+
+
+def _rates(frame: pd.DataFrame, year: pd.Series, fx: pd.DataFrame) -> pd.Series:
+    """Units of each row's currency per US dollar, at the year's average (1 for dollars)."""
     rate = pd.Series(1.0, index=frame.index)
-    currency = frame["currency"].astype(str)
-    foreign = currency.ne(USD) & currency.ne("")
+    foreign = per_distinct(
+        frame["currency"], lambda c: c.astype(str).ne(USD) & c.notna() & c.ne("")
+    )
     if foreign.any():
         table = fx.set_index(["currency", "year"])["units_per_usd"]
-        keys = pd.MultiIndex.from_arrays([currency[foreign], year[foreign]])
+        keys = pd.MultiIndex.from_arrays([frame["currency"][foreign].astype(str), year[foreign]])
         rate[foreign] = table.reindex(keys).to_numpy()
-    return to_usd_mn(amount, frame["scale"].astype(str), rate)
+    return rate
+
+
+def _usd_mn(amount: pd.Series, frame: pd.DataFrame, rate: pd.Series) -> pd.Series:
+    """An amount in the row's currency and scale, in USD millions at ``rate``."""
+    # As categories, the scale's name is looked up once per distinct scale.
+    return to_usd_mn(amount, frame["scale"].astype(str).astype("category"), rate)
 
 
 def _half_width(figures: pd.Series) -> pd.Series:
@@ -136,7 +151,7 @@ def type_targets(frame: pd.DataFrame, sources: pd.DataFrame, fx: pd.DataFrame) -
     tgt["deadline_year"] = pd.to_numeric(tgt["deadline_year"].replace("", None)).astype("Int64")
     tgt["stated_year"] = tgt["stated_date"].str[:4].astype(int)
     tgt["published_on"] = tgt["source_id"].map(sources.set_index("source_id")["published_on"])
-    tgt["value_usd_mn"] = _usd_mn(tgt["value"], tgt, tgt["stated_year"], fx)
+    tgt["value_usd_mn"] = _usd_mn(tgt["value"], tgt, _rates(tgt, tgt["stated_year"], fx))
     return tgt
 
 
@@ -165,28 +180,33 @@ def type_observations(
     """
     obs = frame.reset_index()
     obs.insert(0, "file", file)
-    for column, default in OPTIONAL_COLUMNS.items():
-        if column not in obs:
-            obs[column] = default
     for column in _TEXT_COLUMNS:
         if column in obs:  # scope is optional: filled below
             obs[column] = obs[column].astype(str)
-    for column in OPTIONAL_COLUMNS:  # a panel may hold missing values where a CSV has ""
-        obs[column] = obs[column].astype(object).fillna("").astype(str)
-    obs["scope"] = scope_or_default(obs["scope"]).astype(str)
+    # A panel may leave optional columns out, or hold missing values where a CSV has "".
+    for column, default in OPTIONAL_COLUMNS.items():
+        obs[column] = _text(obs[column]) if column in obs else default
+    obs["scope"] = per_distinct(obs["scope"], lambda cells: scope_or_default(cells).astype(str))
     # Only observations.csv has the column: a panel holds statistics, never forecasts.
     forecast = obs["is_forecast"] if "is_forecast" in obs else pd.Series("", index=obs.index)
     obs["is_forecast"] = forecast.eq(BOOLEANS[0]).to_numpy()
     obs["value"] = pd.to_numeric(obs["value"].replace("", None)).astype(float)
-    obs["growth_pct"] = pd.to_numeric(obs["growth_pct"].replace("", None)).astype(float)
+    obs["growth_pct"] = per_distinct(
+        obs["growth_pct"], lambda cells: pd.to_numeric(cells.replace("", None)).astype(float)
+    )
     obs = obs.join(spans_frame(obs["span"]))
     obs["is_full_year"] = is_full_year(
         pd.PeriodIndex(obs["span_start"]), pd.PeriodIndex(obs["span_end"])
     )
     obs["year"] = obs["span_end"].dt.year.astype(int)
     by_source = sources.set_index("source_id")
-    obs["published_on"] = obs["source_id"].map(by_source["published_on"])
-    obs["is_official"] = obs["source_id"].map(by_source["is_official"]).astype(bool)
-    obs["value_usd_mn"] = _usd_mn(obs["value"], obs, obs["year"], fx)
-    obs["half_width_usd_mn"] = _usd_mn(_half_width(obs["figure_as_written"]), obs, obs["year"], fx)
+    obs["published_on"] = per_distinct(
+        obs["source_id"], lambda ids: ids.map(by_source["published_on"])
+    )
+    obs["is_official"] = per_distinct(
+        obs["source_id"], lambda ids: ids.map(by_source["is_official"]).astype(bool)
+    )
+    rate = _rates(obs, obs["year"], fx)
+    obs["value_usd_mn"] = _usd_mn(obs["value"], obs, rate)
+    obs["half_width_usd_mn"] = _usd_mn(_half_width(obs["figure_as_written"]), obs, rate)
     return typed_observations.validate(obs)
