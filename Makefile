@@ -49,10 +49,12 @@ mutation: $(STAMP)
 	$(BIN)/mutmut run --max-children 2
 	$(BIN)/python tools/mutation_report.py > MUTATION.md
 
-# The monthly commands on a 25-million-row world panel against a plain DuckDB query
-# (slow: minutes; not part of `make test`). Add ARGS="--countries 30" for a quick run.
+# The monthly commands on a 25-million-row world panel against a plain DuckDB query, then
+# two releases of a 25-million-row IMF file imported one after the other (slow: minutes;
+# not part of `make test`). Add ARGS="--countries 30" for a quick run.
 bench-world: $(STAMP)
 	$(BIN)/python benchmarks/world_scale.py $(ARGS)
+	$(BIN)/python benchmarks/import_imf.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants

@@ -7,6 +7,8 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,17 @@ def test_the_namespace_holds_what_a_notebook_needs():
     for name in ("load_datasets", "compute_gaps", "audit", "meet_probability", "fan_chart"):
         assert name in tracker.__all__
     assert len(repr(tracker.load_datasets("datasets"))) < 200
+
+
+def test_drawing_is_imported_only_when_asked_for():
+    """matplotlib takes a third of a second to import: status, audit and validate never
+    pay it; the charts are still in the namespace."""
+    check = (
+        "import sys, tracker.cli.commands; "
+        "assert 'matplotlib' not in sys.modules, 'imported with the CLI'; "
+        "import tracker; tracker.fan_chart; tracker.build_report; "
+        "assert 'matplotlib' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True)
+    with pytest.raises(AttributeError, match="no attribute 'no_such_chart'"):
+        tracker.no_such_chart  # noqa: B018 - the lookup is the test

@@ -14,6 +14,8 @@ Examples
 True
 """
 
+import importlib
+
 from tracker.analysis.audit import audit
 from tracker.analysis.gaps import compute_gaps, target_series
 from tracker.analysis.questions import answer, target_view
@@ -33,9 +35,6 @@ from tracker.core.params import GapParams
 from tracker.core.periods import parse_span
 from tracker.core.statuses import STATUS_LABELS, STATUSES
 from tracker.loading.datasets import Datasets, build_datasets, check_datasets, load_datasets
-from tracker.output.plots import overview_chart, progress_chart
-from tracker.output.report import build_report
-from tracker.output.whatif_plots import fan_chart, scenario_chart, sensitivity_heatmap
 from tracker.validation.schemas import SCHEMAS
 from tracker.validation.tables import gap_table
 
@@ -75,3 +74,20 @@ __all__ = [
     "target_series",
     "target_view",
 ]
+
+#: The charts and the report, imported when first asked for: matplotlib takes a third of
+#: a second to import, and no command but ``report`` draws.
+_DRAWING = {
+    "overview_chart": "tracker.output.plots",
+    "progress_chart": "tracker.output.plots",
+    "build_report": "tracker.output.report",
+    "fan_chart": "tracker.output.whatif_plots",
+    "scenario_chart": "tracker.output.whatif_plots",
+    "sensitivity_heatmap": "tracker.output.whatif_plots",
+}
+
+
+def __getattr__(name: str):
+    if name in _DRAWING:
+        return getattr(importlib.import_module(_DRAWING[name]), name)
+    raise AttributeError(f"module 'tracker' has no attribute {name!r}")

@@ -283,9 +283,11 @@ def _pair_findings(
     obs = everything[published_by(everything, as_of) & ~everything["is_forecast"]]
     obs = _by_months(_dated(obs, sources), spelling)
     current = current_vintage(obs, as_of)
+    # Sources disagree, and ties are broken, between two rows of one figure: where no figure
+    # has a second row (a revision), neither check has anything to compare.
+    several = bool(current["revisions"].gt(0).any())
     return (
         claim_findings(obs)
-        + _source_disagreements(obs)
-        + _tie_breaks(obs, current)
+        + (_source_disagreements(obs) + _tie_breaks(obs, current) if several else [])
         + current_findings(current)
     )

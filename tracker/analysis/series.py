@@ -181,9 +181,11 @@ def current_vintage(obs: pd.DataFrame, as_of) -> pd.DataFrame:
     known = known.assign(_is_point=is_point(known["qualifier"]))
     current, ordered = current_rows(known, _MONTHS_KEY, ("_is_point",))
     current = current.drop(columns="_is_point")
-    # Each row's count of rows with its key, read at the current rows (labels are unique).
-    figures = ordered.groupby(_MONTHS_KEY, observed=True, sort=False)["line"].transform("size")
-    revisions = figures.loc[current.index].to_numpy() - 1
+    revisions = 0  # one row per figure (a panel from one source): nothing is revised
+    if len(current) < len(ordered):
+        # Each row's count of rows with its key, read at the current rows (labels are unique).
+        by_figure = ordered.groupby(_MONTHS_KEY, observed=True, sort=False)["line"]
+        revisions = by_figure.transform("size").loc[current.index].to_numpy() - 1
     return current.assign(revisions=revisions).reset_index(drop=True)
 
 

@@ -23,7 +23,6 @@ from tracker.core.text import printable
 from tracker.importers import run_import as import_file
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
 from tracker.output.render import safe_csv, text_cell, versus_target
-from tracker.output.report import NothingToReport, build_report, month_end
 from tracker.validation.tables import STATUS_COLUMNS
 
 __all__ = [
@@ -219,6 +218,9 @@ def run_report(args: argparse.Namespace) -> int:
     report written to .../2025-03/ (summary: index.html, report.md; each goal in targets/)
     0
     """
+    # Imported here: the report's charts need matplotlib, which no other command loads.
+    from tracker.output.report import NothingToReport, build_report, month_end
+
     data = _load(args)
     try:
         month_end(args.month)

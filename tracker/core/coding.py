@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["factorize", "failing", "key_codes", "map_values", "per_distinct"]
+__all__ = ["factorize", "failing", "kept", "key_codes", "map_values", "per_distinct"]
 
 
 def factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -101,3 +101,17 @@ def per_distinct(cells: pd.Series, func) -> pd.Series:
     results = func(pd.Series([*uniques, None], dtype=object))
     codes = np.where(codes < 0, len(uniques), codes)
     return pd.Series(results.array.take(codes), index=cells.index)
+
+
+def kept(frame: pd.DataFrame, keep) -> pd.DataFrame:
+    """The rows where ``keep`` (aligned with them) is true; the frame itself when every row
+    is kept, so a clean file of millions of rows is not copied at each filter.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": [1, 2]})
+    >>> kept(frame, [True, True]) is frame, kept(frame, [True, False])["a"].tolist()
+    (True, [1])
+    """
+    keep = np.asarray(keep, dtype=bool)
+    return frame if keep.all() else frame[keep]

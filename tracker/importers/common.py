@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pandas.api.types import union_categoricals
 
-from tracker.core.coding import factorize, key_codes
+from tracker.core.coding import factorize, kept, key_codes
 from tracker.core.failures import DataInvalid, Failure
 from tracker.core.params import SAME_VALUE_RTOL
 from tracker.core.units import MAX_TRADE_USD_MN, USD_PER_MN, to_usd_mn
 from tracker.core.vocabulary import COUNTRIES, OBSERVATION_KEY, USD
+from tracker.importers.panel_files import PANEL_COLUMNS, panel_bytes, read_panel
 from tracker.importers.sources import DATABASE_EXTRACT, file_digest, source_record
 from tracker.loading.commit import append_rows, commit, writer_lock
 from tracker.loading.files import parse_table, read_inside, read_table
@@ -56,18 +56,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 _KEY = [column for column in OBSERVATION_KEY if column != "scope"]
 #: Columns of the rows an importer parses (values in US dollars; line in the file).
 PARSED_COLUMNS = [*_KEY, "value_usd", "note", "line"]
-#: Panel columns an importer writes, in this order.
-PANEL_COLUMNS = [
-    "reporter",
-    "partner",
-    "flow",
-    "span",
-    "value",
-    "currency",
-    "scale",
-    "source_id",
-    "note",
-]
+#: Rows of a file looked up in the panel at a time: bounds the comparison's temporaries.
+_ROWS_PER_SEARCH = 1_000_000
 #: Parsed values are in dollars (scale "unit"); panels hold them in millions.
 _DOLLAR, _PANEL_SCALE = "unit", "million"
 
@@ -176,40 +166,7 @@ def split_countries(rows: pd.DataFrame) -> tuple[pd.DataFrame, Counter]:
     for column in ("reporter", "partner"):
         for code, count in rows.loc[~rows[column].isin(COUNTRIES), column].value_counts().items():
             skipped[f"aggregate or non-country {column} {code}"] += int(count)
-    return rows[is_country], skipped
-
-
-def _dictionary(cells: pd.Series) -> pa.DictionaryArray:
-    """Categories as Arrow encodes text: a dictionary of the values present, in order of
-    first appearance, so a panel has the same bytes however its columns arrived."""
-    codes, uniques = pd.factorize(cells)
-    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(uniques.astype(object), pa.string()))
-
-
-def _panel_bytes(frame: pd.DataFrame) -> bytes:
-    table = pa.Table.from_pandas(frame[PANEL_COLUMNS], preserve_index=False)
-    for index, column in enumerate(PANEL_COLUMNS):
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            table = table.set_column(index, column, _dictionary(frame[column]))
-    # Repeated text as dictionaries: a panel stays compact on disk and in memory.
-    text = pa.dictionary(pa.int32(), pa.string())
-    is_text = (pa.string(), pa.large_string())
-    fields = [
-        pa.field(f.name, text if f.type in is_text or pa.types.is_dictionary(f.type) else f.type)
-        for f in table.schema
-    ]
-    sink = pa.BufferOutputStream()
-    pq.write_table(table.cast(pa.schema(fields)), sink)
-    return sink.getvalue().to_pybytes()
-
-
-def _read_panel(path: Path) -> pd.DataFrame:
-    """The panel as written: repeated text stays categorical (25 million rows stay
-    compact and are compared by their codes)."""
-    if not path.exists():
-        return pd.DataFrame(columns=PANEL_COLUMNS)
-    return pq.read_table(path).to_pandas()
+    return kept(rows, is_country), skipped
 
 
 def _constant(length: int, text: str) -> pd.Categorical:
@@ -240,8 +197,9 @@ def _compare(rows: pd.DataFrame, existing: pd.DataFrame) -> tuple[np.ndarray, in
     """Which rows are already in the panel with the same value; how many revise a value.
 
     Keys are compared as integers built from each column's codes in one dictionary
-    shared by the file and the panel: no text is copied or joined, which at 25 million
-    rows is what a merge on the text columns costs.
+    shared by the file and the panel: no text is copied or joined. The panel's keys are
+    sorted once and each row finds its key's vintages by binary search, which holds a few
+    integer arrays where a join would hold a table of every pair of rows.
     """
     if existing.empty:  # a new panel: nothing to compare with
         return np.zeros(len(rows), dtype=bool), 0
@@ -249,18 +207,26 @@ def _compare(rows: pd.DataFrame, existing: pd.DataFrame) -> tuple[np.ndarray, in
     old_key = np.zeros(len(existing), dtype=np.int64)
     for column in _KEY:
         new_codes, old_codes, size = _shared_codes(rows[column], existing[column])
-        new_key = new_key * (size + 1) + new_codes + 1
-        old_key = old_key * (size + 1) + old_codes + 1
-    known = pd.DataFrame({"key": old_key, "known_value": existing["value"].to_numpy(float)})
-    candidates = pd.DataFrame(
-        {"row": np.arange(len(rows)), "key": new_key, "value": rows["value"].to_numpy(float)}
-    )
-    matched = candidates.merge(known, on="key")  # a row meets every vintage of its key
-    same = np.isclose(matched["value"], matched["known_value"], rtol=SAME_VALUE_RTOL, atol=0.0)
+        for key, codes in ((new_key, new_codes), (old_key, old_codes)):
+            key *= size + 1  # in place: no temporary array of 25 million keys
+            key += codes + 1
+    order = np.argsort(old_key, kind="stable")
+    old_key = old_key[order]
+    old_value = existing["value"].to_numpy(float)[order]
+    del order
+    value = rows["value"].to_numpy(float)
     is_identical = np.zeros(len(rows), dtype=bool)
-    is_identical[matched.loc[same, "row"].to_numpy()] = True
     in_panel = np.zeros(len(rows), dtype=bool)
-    in_panel[matched["row"].to_numpy()] = True
+    for start in range(0, len(rows), _ROWS_PER_SEARCH):  # bounded temporaries
+        block = slice(start, start + _ROWS_PER_SEARCH)
+        first = np.searchsorted(old_key, new_key[block], side="left")
+        vintages = np.searchsorted(old_key, new_key[block], side="right") - first
+        in_panel[block] = vintages > 0
+        for offset in range(int(vintages.max(initial=0))):  # a key's vintages in turn
+            has = np.flatnonzero(vintages > offset)
+            known = old_value[first[has] + offset]
+            same = np.isclose(value[block][has], known, rtol=SAME_VALUE_RTOL, atol=0.0)
+            is_identical[block][has[same]] = True  # a view: writes into is_identical
     return is_identical, int((in_panel & ~is_identical).sum())
 
 
@@ -334,7 +300,7 @@ def _merge(
         raise DataInvalid(problems)
     panel_path = datasets / panel_file
     try:
-        existing = _read_panel(panel_path)
+        existing = read_panel(panel_path)
     except (OSError, pa.ArrowException) as err:  # a panel broken before this import
         rule = f"the panel to merge into cannot be read as Parquet ({err}); nothing written"
         raise DataInvalid([Failure(panel_file, None, None, "", rule)]) from None
@@ -366,6 +332,7 @@ def _merge(
         )
         sources = pd.concat([sources, added])
     merged = _stacked(existing, new_rows[PANEL_COLUMNS])
+    del existing  # in the merged panel now: not held twice through validation
 
     fx, fx_failures = read_table(datasets / FILES["fx_rates"])
     published = publication_days({"sources": sources})
@@ -376,7 +343,7 @@ def _merge(
         raise DataInvalid(problems)
 
     if len(new_rows) and not dry_run:
-        files = {panel_file: _panel_bytes(merged)}
+        files = {panel_file: panel_bytes(merged)}
         if not source_known:  # appended: every byte of the file as it was, plus one row
             files[FILES["sources"]] = append_rows(original, [[record[c] for c in sources.columns]])
         commit(datasets, files)

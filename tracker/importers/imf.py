@@ -43,7 +43,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from tracker.core.coding import map_values
+from tracker.core.coding import kept, map_values
 from tracker.core.failures import Failure
 from tracker.importers.common import PARSED_COLUMNS, Parsed, check_magnitudes, split_countries
 from tracker.importers.imf_portal import (
@@ -137,7 +137,10 @@ def _read(path: Path, header: list[str], layout: str, values_as_text: bool) -> p
             strings_can_be_null=False,
         ),
     )
-    frame = table.to_pandas()
+    # Column by column, freeing Arrow's copy as it goes: a 25-million-row file is not held twice.
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
+    pa.default_memory_pool().release_unused()  # Arrow's copy, freed, goes back to the system
     frame.columns = [c.split(":", 1)[0].strip() for c in frame.columns]
     return frame
 
@@ -328,7 +331,7 @@ def _parse(path: Path, file: str) -> Parsed:
     flow = map_values(rows["indicator"], FLOWS_BY_INDICATOR.get)
     for indicator, count in rows.loc[flow.isna(), "indicator"].value_counts().items():
         skipped[f"indicator {indicator} (not goods exports FOB or imports CIF)"] += int(count)
-    rows = rows[flow.notna()].assign(flow=flow[flow.notna()])
+    rows = kept(rows.assign(flow=flow), flow.notna())
 
     value, empty = _numbers(rows["value"])
     skipped["missing value"] += int(empty.sum())
@@ -353,7 +356,7 @@ def _parse(path: Path, file: str) -> Parsed:
         )
     ]
     rows = rows.assign(value_usd=value * np.power(10.0, scale.fillna(0)))
-    rows = rows[value.notna() & ~bad_scale]
+    rows = kept(rows, value.notna() & ~bad_scale)
 
     spans = map_values(rows["period"], lambda v: _span(str(v)))
     failures += [
@@ -368,7 +371,7 @@ def _parse(path: Path, file: str) -> Parsed:
             rows.loc[spans.isna(), "line"], rows.loc[spans.isna(), "period"], strict=True
         )
     ]
-    rows = rows.assign(span=spans)[spans.notna()]
+    rows = kept(rows.assign(span=spans), spans.notna())
     negative = rows["value_usd"] < 0
     failures += [
         Failure(file, int(line), "OBS_VALUE", f"{v:g}", NOT_NEGATIVE)
@@ -376,7 +379,7 @@ def _parse(path: Path, file: str) -> Parsed:
     ]
     zero = rows["value_usd"] == 0
     skipped["zero value (no trade recorded)"] += int(zero.sum())
-    rows = rows[~zero & ~negative]
+    rows = kept(rows, ~zero & ~negative)
     rows, unlisted = split_unlisted(rows)  # Kosovo: a country, but no ISO 3166-1 code
     skipped.update(unlisted)
     rows, aggregates = split_countries(rows)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pycountry
 
+from tracker.core.coding import kept
 from tracker.core.failures import Failure
 from tracker.core.vocabulary import COUNTRIES
 
@@ -290,4 +291,4 @@ def split_unlisted(rows: pd.DataFrame) -> tuple[pd.DataFrame, Counter]:
                 reason = f"(IMF code {unlisted[code]}): not in ISO 3166-1, so not a country here"
                 skipped[f"{column} {code} {reason}"] += int(count)
         keep &= ~found
-    return rows[keep], skipped
+    return kept(rows, keep), skipped

@@ -184,8 +184,15 @@ def type_observations(
         if column in obs:  # scope is optional: filled below
             obs[column] = obs[column].astype(str)
     # A panel may leave optional columns out, or hold missing values where a CSV has "".
+    repeated = {}  # one column per default, shared (copy-on-write keeps the columns apart)
     for column, default in OPTIONAL_COLUMNS.items():
-        obs[column] = _text(obs[column]) if column in obs else default
+        if column in obs:
+            obs[column] = _text(obs[column])
+            continue
+        if default not in repeated:
+            cells = pd.array([default], dtype="str").take(np.zeros(len(obs), np.intp))
+            repeated[default] = pd.Series(cells, index=obs.index)
+        obs[column] = repeated[default]
     obs["scope"] = per_distinct(obs["scope"], lambda cells: scope_or_default(cells).astype(str))
     # Only observations.csv has the column: a panel holds statistics, never forecasts.
     forecast = obs["is_forecast"] if "is_forecast" in obs else pd.Series("", index=obs.index)

@@ -59,7 +59,8 @@ def _figures_as_written(frames: Frames) -> list[Failure]:
             continue
         # A goal stated as a multiple reads back as its multiple (tracker.validation.goals).
         written = frame["figure_as_written"].ne("") & ~is_relative(frame)
-        for line, row in frame[written].iterrows():
+        rows = frame.loc[written, ["figure_as_written", "value", "scale", "currency"]]
+        for line, row in zip(rows.index, rows.to_dict("records"), strict=True):
             text = row["figure_as_written"]
             try:
                 figure = parse_figure(text)
