@@ -444,7 +444,9 @@ def measure(name: str, argv: list[str], workdir: Path, timeout_s: float) -> Run:
     """Run ``argv`` as its own process (group); stop it after ``timeout_s``.
 
     Peak RSS is the child's own ``ru_maxrss`` from ``os.wait4`` (the largest of the child
-    and the children it waited for), so no other process this one started counts; and
+    and the children it waited for), so no other process this one started counts. Linux
+    counts a child's resident memory from the fork, before it runs its own program: this
+    process's size (about 450 MiB after writing the panel) is a floor under it. And
     the resident memory of its whole process group, sampled every MEMORY_POLL_S (workers
     running at once add up).
     """
@@ -533,10 +535,13 @@ def _timing(run: Run, timeout_s: float) -> str:
             f"(stopped after {run.wall_s:.0f} s)"
         )
     code = "" if run.returncode == 0 else f", exit code {run.returncode}"
-    return (
-        f"{run.wall_s:6.2f} s, peak {_mib(run.largest_bytes)} (largest process), "
-        f"{_mib(run.together_bytes)} (all its processes together, sampled){code}"
+    together = (
+        f"{_mib(run.together_bytes)} (all its processes together, sampled)"
+        if run.together_bytes
+        else "ended before its memory was sampled"
     )
+    largest = f"{_mib(run.largest_bytes)} (largest process)"
+    return f"{run.wall_s:6.2f} s, peak {largest}, {together}{code}"
 
 
 def _goal(label: str, ok: bool, detail: str) -> None:
