@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tracker.core.coding import factorize, failing, key_codes
+from tracker.core.coding import factorize, failing, key_codes, per_distinct
 from tracker.core.failures import Failure
 from tracker.core.periods import SpanError, parse_span
 from tracker.core.units import MAX_TRADE_USD_MN, MIN_TRADE_USD_MN, MN_PER_SCALE
@@ -235,10 +235,9 @@ def rates_exist(file: str, frame: pd.DataFrame, years: pd.Series, rates: Rates) 
     return rows_where(file, frame, missing, "currency", rule)
 
 
-def _per_distinct(column: pd.Series, func) -> np.ndarray:
+def _floats(column: pd.Series, func) -> np.ndarray:
     """``func`` of each row's value as floats, computed once per distinct value."""
-    codes, uniques = factorize(column)
-    return np.append(np.array([func(value) for value in uniques], dtype=float), np.nan)[codes]
+    return per_distinct(column, lambda distinct: distinct.map(func)).to_numpy(float, copy=True)
 
 
 def magnitudes(file: str, frame: pd.DataFrame, years: pd.Series, rates: Rates) -> list[Failure]:
@@ -258,14 +257,14 @@ def magnitudes(file: str, frame: pd.DataFrame, years: pd.Series, rates: Rates) -
     # A value that is no finite positive number is the schema's to report.
     usd_mn = np.where(np.isfinite(value) & (value > 0), value, np.nan)
     del value
-    units = _per_distinct(frame["currency"], lambda currency: 1.0 if currency == USD else np.nan)
+    units = _floats(frame["currency"], lambda currency: 1.0 if currency == USD else np.nan)
     year = pd.to_numeric(pd.Series(years.to_numpy()), errors="coerce").to_numpy(dtype=float)
     foreign = np.flatnonzero(np.isnan(units) & ~np.isnan(year))  # few: panels are in USD
     currency = frame["currency"].iloc[foreign].to_numpy()
     for row, code in zip(foreign, currency, strict=True):
         units[row] = rates.get((code, int(year[row])), np.nan)
     with np.errstate(invalid="ignore", over="ignore"):
-        usd_mn *= _per_distinct(frame["scale"], lambda scale: MN_PER_SCALE.get(scale, np.nan))
+        usd_mn *= _floats(frame["scale"], lambda scale: MN_PER_SCALE.get(scale, np.nan))
         usd_mn /= units
         too_big = usd_mn > MAX_TRADE_USD_MN
         too_small = usd_mn < MIN_TRADE_USD_MN
