@@ -56,27 +56,38 @@ def coverage(
     >>> int(tjk["goals"]), int(tjk["statements"]), tjk["official_years"], tjk["news_only_years"]
     (1, 6, '2018-2023', '2017, 2024')
     """
-    known = targets[published_by(targets, as_of)]
     pair = ["country_a", "country_b"]
-    statements = known.groupby(pair).agg(
+    # A pair is its two countries in either order (a goal stated the other way round is
+    # the same pair's), shown as its first statement in the file names it.
+    known = targets[published_by(targets, as_of)].assign(_pair=_unordered)
+    named = known.drop_duplicates("_pair").set_index("_pair")[pair]
+    statements = known.groupby("_pair").agg(
         statements=("target_id", "size"), latest_stated_date=("stated_date", "max")
     )
-    goals = gaps.groupby(pair).size().rename("goals")
-    judged = series[series["role"] == "judged"].merge(gaps[["target_id", *pair]], on="target_id")
-    by_year = judged.groupby([*pair, "year"])["is_official"].any().reset_index()
+    goals = gaps.assign(_pair=_unordered)
+    judged = series[series["role"] == "judged"].merge(goals[["target_id", "_pair"]])
+    by_year = judged.groupby(["_pair", "year"])["is_official"].any().reset_index()
     # A year is official where any goal's series of the pair has a release for it.
     years = (
-        by_year.groupby(pair)
+        by_year.groupby("_pair")
         .apply(
             lambda rows: pd.Series(years_by_kind(rows.assign(role="judged"))), include_groups=False
         )
         .rename(columns={OFFICIAL: "official_years", PRELIMINARY: "news_only_years"})
     )
-    table = pd.concat([goals, statements], axis=1, join="inner").join(years)
+    counts = [goals.groupby("_pair").size().rename("goals"), statements]
+    table = pd.concat(counts, axis=1, join="inner").join(years).join(named)
     table[["official_years", "news_only_years"]] = table[
         ["official_years", "news_only_years"]
     ].fillna("")
     return table.reset_index()[COVERAGE_COLUMNS].sort_values(pair, ignore_index=True)
+
+
+def _unordered(frame: pd.DataFrame) -> pd.Series:
+    """Each row's pair of countries, the same whichever is ``country_a``."""
+    first, second = frame["country_a"], frame["country_b"]
+    swap = first > second
+    return first.where(~swap, second) + "|" + second.where(~swap, first)
 
 
 def figure_kind(is_official: bool) -> str:
