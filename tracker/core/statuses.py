@@ -63,6 +63,8 @@ def assign_status(gaps: pd.DataFrame, as_of: date, params: GapParams) -> np.ndar
         # A goal stated as a multiple of a year the series does not hold has no value.
         (gaps["target_usd_mn"].isna(), "no_base_value"),
         (is_met(gaps["baseline_usd_mn"], gaps["target_usd_mn"]), "achieved"),
+        # Met in its deadline year and fallen since: achieved when it was due.
+        (is_met(gaps["deadline_usd_mn"], gaps["target_usd_mn"]), "achieved"),
         (
             gaps["deadline_usd_mn"].notna()
             & ~is_met(gaps["deadline_usd_mn"], gaps["target_usd_mn"]),
