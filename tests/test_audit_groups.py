@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import SHIPPED
-from tracker.analysis.audit import audit
+from tests.conftest import SHIPPED, SOURCES, write_dataset
+from tracker.analysis.audit import FINDINGS_PER_SERIES, audit
 from tracker.analysis.series import pair_groups
 from tracker.loading.cache import CACHE_ENV
 from tracker.loading.datasets import load_datasets
@@ -79,3 +79,51 @@ def test_a_detached_copy_reads_its_panels_from_their_files(shipped):
     assert checked.tables[1].is_read() and not detached.tables[1].is_read()
     assert [t.file for t in detached.tables] == [t.file for t in checked.tables]
     assert detached.tables[0] is checked.tables[0]  # observations.csv: small, kept as is
+
+
+def _mismatched_months(directory) -> list[str]:
+    """The tiny dataset with a release panel whose KAZ exports to TJK and TJK imports from
+    KAZ differ 1,000-fold in each of 25 months; the months."""
+    release = "r1,Release,Stat,2025-02-10,,statistics_release,,,\n"
+    write_dataset(directory, sources=SOURCES + release)
+    months = [f"{year}-{month:02d}" for year in (2021, 2022, 2023) for month in range(1, 13)][:25]
+    sides = [("KAZ", "TJK", "exports", 10.0), ("TJK", "KAZ", "imports", 10_000.0)]
+    rows = [
+        dict(reporter=reporter, partner=partner, flow=flow, span=span, value=value)
+        for span in months
+        for reporter, partner, flow, value in sides
+    ]
+    panel = pd.DataFrame(rows).assign(currency="USD", scale="million", source_id="r1")
+    panel.to_parquet(directory / "release.parquet", index=False)
+    return months
+
+
+def test_a_check_lists_twenty_findings_a_series_and_counts_the_rest(tmp_path):
+    """KAZ's exports to TJK against TJK's imports from KAZ, 25 months apart by a factor of
+    1,000 (a unit slip month after month): 25 mirror findings for one series. The first
+    20 by span are listed, and one line without a span counts the 5 more."""
+    months = _mismatched_months(tmp_path)
+    data = load_datasets(tmp_path)
+    every = audit(data, per_series=None)
+    mirrors = every[(every["check"] == "mirror") & (every["flow"] == "exports")]
+    assert len(mirrors) == 25
+    capped = audit(data)
+    listed = capped[(capped["check"] == "mirror") & (capped["flow"] == "exports")]
+    assert FINDINGS_PER_SERIES == 20
+    assert listed["span"].tolist() == ["", *months[:20]]
+    assert listed["message"].iloc[0] == (
+        "25 mirror findings for this series; the first 20 by span are listed, 5 more are "
+        "not (tracker audit --all lists every one)"
+    )
+    assert len(capped) == len(every) - 5 + 1
+
+
+def test_tracker_audit_all_lists_every_finding(tmp_path, run_cli):
+    """The 25 mirror findings of the test above: 21 lines (20 and a count) without
+    ``--all``, 25 with it."""
+    _mismatched_months(tmp_path)
+    for flags, lines in (((), 21), (("--all",), 25)):
+        code, out = run_cli("audit", "--datasets", str(tmp_path), "--format", "csv", *flags)
+        assert code == 0
+        series = [line for line in out.splitlines() if line.startswith("mirror,warning,KAZ,TJK,")]
+        assert len(series) == lines

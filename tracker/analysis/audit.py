@@ -50,10 +50,16 @@ from tracker.core.periods import parse_dated, spans_frame, to_date
 from tracker.core.vocabulary import OBSERVATION_KEY
 from tracker.loading.datasets import Datasets
 
-__all__ = ["FINDING_COLUMNS", "ROWS_PER_GROUP", "audit"]
+__all__ = ["FINDINGS_PER_SERIES", "FINDING_COLUMNS", "ROWS_PER_GROUP", "audit"]
 
 #: Rows read and checked at a time: a million typed rows take about a gigabyte.
 ROWS_PER_GROUP = 1_000_000
+#: Findings of one check listed per series (reporter, partner, flow); the rest are
+#: counted in one line: a series mis-scaled for years is one problem, not 300 lines.
+FINDINGS_PER_SERIES = 20
+#: A finding's series, and the order findings are listed in.
+_SERIES = ["check", "reporter", "partner", "flow"]
+_ORDER = [*_SERIES, "span", "rows"]
 #: Precisions of a publication date, finest first: two dates are told apart at the
 #: coarser one's.
 _PRECISIONS = ("day", "month", "year")
@@ -212,6 +218,7 @@ def audit(
     as_of: date | None = None,
     rows_per_group: int = ROWS_PER_GROUP,
     workers: int | None = None,
+    per_series: int | None = FINDINGS_PER_SERIES,
 ) -> pd.DataFrame:
     """Every consistency finding in the observations.
 
@@ -230,6 +237,9 @@ def audit(
     workers : int, optional
         Processes checking groups at once; one per core when None, and never more than
         there are groups (one group is checked in this process).
+    per_series : int, optional
+        Findings of one check listed per series, the first by span; the others are
+        counted in one line of that check with no span. None lists every finding.
 
     Returns
     -------
@@ -262,10 +272,26 @@ def audit(
         # Verdicts as of the audit's day, or today: a status depends on the calendar.
         findings = verdict_flips(data, min(as_of, date.today()))
         findings += chain.from_iterable(parts)
-    table = pd.DataFrame(findings, columns=FINDING_COLUMNS)
-    return table.sort_values(
-        ["check", "reporter", "partner", "flow", "span", "rows"], ignore_index=True
-    )
+    table = pd.DataFrame(findings, columns=FINDING_COLUMNS).sort_values(_ORDER, ignore_index=True)
+    return table if per_series is None else _capped(table, per_series)
+
+
+def _capped(table: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The first ``limit`` findings of each check and series, and one line counting each
+    series' others (it has no span, so it comes first)."""
+    by_series = table.groupby(_SERIES, sort=False)
+    total = by_series["check"].transform("size")
+    first = by_series.cumcount() == 0
+    over = table[first & (total > limit)]
+    counted = total[over.index]
+    messages = [
+        f"{count} {check} findings for this series; the first {limit} by span are listed, "
+        f"{count - limit} more are not (tracker audit --all lists every one)"
+        for check, count in zip(over["check"], counted, strict=True)
+    ]
+    summary = over.assign(span="", rows="", source_ids="", message=messages)
+    kept = table[by_series.cumcount() < limit]
+    return pd.concat([kept, summary]).sort_values(_ORDER, ignore_index=True)
 
 
 def _group_findings(

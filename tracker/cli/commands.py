@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.analysis.audit import audit
+from tracker.analysis.audit import FINDINGS_PER_SERIES, audit
 from tracker.analysis.gaps import compute_gaps
 from tracker.analysis.questions import answer
 from tracker.analysis.whatif import SimulationTooLarge
@@ -191,7 +191,7 @@ def run_audit(args: argparse.Namespace) -> int:
     ...
     0
     """
-    findings = audit(_load(args))
+    findings = audit(_load(args), per_series=None if args.all else FINDINGS_PER_SERIES)
     code = deserve(args, EXIT_INVALID if findings["severity"].eq("error").any() else EXIT_OK)
     if args.format == "text":
         for _, row in findings.iterrows():

@@ -7,6 +7,7 @@ import math
 from datetime import date
 from pathlib import Path
 
+from tracker.analysis.audit import FINDINGS_PER_SERIES
 from tracker.cli.commands import (
     run_audit,
     run_import,
@@ -154,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit_ = commands.add_parser("audit", help="figures that cannot all be true")
     _add_datasets(audit_)
     audit_.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    audit_.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every finding (otherwise the first {FINDINGS_PER_SERIES} of a check per "
+        "series, and a count of the rest)",
+    )
     audit_.set_defaults(run=run_audit)
 
     whatif = commands.add_parser("whatif", help="what growth a target needs; scenarios, odds")

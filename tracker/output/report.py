@@ -253,7 +253,7 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
                 "note": notes.get(row["target_id"], ""),
             }
         )
-    findings = audit(data, as_of)
+    findings = audit(data, as_of, per_series=None)  # findings.csv lists every one
     counts = gaps["status"].value_counts()
     table = gaps.assign(note=gaps["target_id"].map(notes))
     return {
