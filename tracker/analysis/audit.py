@@ -236,7 +236,9 @@ def audit(
         About how many rows are checked at a time.
     workers : int, optional
         Processes checking groups at once; one per core when None, and never more than
-        there are groups (one group is checked in this process).
+        there are groups (one group is checked in this process). The processes are
+        spawned: a script that audits more than a group's rows runs its code under
+        ``if __name__ == "__main__":``, as any script starting processes does.
     per_series : int, optional
         Findings of one check listed per series, the first by span; the others are
         counted in one line of that check with no span. None lists every finding.
