@@ -283,7 +283,8 @@ def _capped(table: pd.DataFrame, limit: int) -> pd.DataFrame:
     series' others (it has no span, so it comes first)."""
     by_series = table.groupby(_SERIES, sort=False)
     total = by_series["check"].transform("size")
-    first = by_series.cumcount() == 0
+    position = by_series.cumcount()
+    first = position == 0
     over = table[first & (total > limit)]
     counted = total[over.index]
     messages = [
@@ -292,7 +293,7 @@ def _capped(table: pd.DataFrame, limit: int) -> pd.DataFrame:
         for check, count in zip(over["check"], counted, strict=True)
     ]
     summary = over.assign(span="", rows="", source_ids="", message=messages)
-    kept = table[by_series.cumcount() < limit]
+    kept = table[position < limit]
     return pd.concat([kept, summary]).sort_values(_ORDER, ignore_index=True)
 
 

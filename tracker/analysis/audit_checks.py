@@ -38,7 +38,7 @@ def _flows_add_up(current: pd.DataFrame) -> list[dict]:
     """Exports plus imports must equal the total for the same reporter and span, where
     one of the three was typed from a document (it has a figure as written)."""
     on = ["reporter", "partner", "span"]
-    totals = current[current["flow"] == "total"]
+    totals = current.loc[current["flow"] == "total", on]
     # Only the trade of a reporter and span some total is given for can add up to it.
     near = current[on[0]].isin(totals[on[0]].unique()) & current[on[2]].isin(totals[on[2]].unique())
     columns = [*OBSERVATION_KEY, "figure_as_written", *BOUNDED, "file", "line", "source_id"]

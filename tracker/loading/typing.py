@@ -95,9 +95,7 @@ def _text(cells: pd.Series) -> pd.Series:
 def _rates(frame: pd.DataFrame, year: pd.Series, fx: pd.DataFrame) -> pd.Series:
     """Units of each row's currency per US dollar, at the year's average (1 for dollars)."""
     rate = pd.Series(1.0, index=frame.index)
-    foreign = per_distinct(
-        frame["currency"], lambda c: c.astype(str).ne(USD) & c.notna() & c.ne("")
-    )
+    foreign = per_distinct(frame["currency"], lambda c: c.notna() & c.ne(USD) & c.ne(""))
     if foreign.any():
         table = fx.set_index(["currency", "year"])["units_per_usd"]
         keys = pd.MultiIndex.from_arrays([frame["currency"][foreign].astype(str), year[foreign]])
