@@ -12,6 +12,7 @@ import pytest
 from tests.builders import build, frames_of, observation, target
 from tracker import compute_gaps
 from tracker.analysis.audit import audit
+from tracker.analysis.coverage import coverage
 from tracker.analysis.gaps import target_series
 from tracker.core.failures import DataInvalid
 from tracker.validation.run import validate_frames
@@ -291,3 +292,26 @@ def test_a_period_not_yet_ended_is_refused_unless_marked_a_forecast():
         and "is a forecast (is_forecast true)" in f
         for f in failures
     ), failures
+
+
+def test_a_goal_stated_the_other_way_round_counts_for_the_same_pair():
+    """KAZ-TJK stated twice (one chain) and TJK-KAZ once: one pair, two goals, three
+    statements, shown as the first statement names it; the latest date is the third's."""
+    targets = [
+        target("kaz-tjk", stated="2022-01-10"),
+        target("kaz-tjk-again", stated="2023-03-01", supersedes="kaz-tjk"),
+        target("tjk-kaz", stated="2024-05-20", country_a="TJK", country_b="KAZ", flow="exports"),
+    ]
+    data = build([observation(2023, 900.0, "2024-02-01")], targets)
+    gaps = compute_gaps(data, "2025-01-31")
+    table = coverage(data.targets, gaps, target_series(data, gaps, "2025-01-31"), "2025-01-31")
+    row = table[["country_a", "country_b", "goals", "statements", "latest_stated_date"]]
+    assert row.to_dict("records") == [
+        {
+            "country_a": "KAZ",
+            "country_b": "TJK",
+            "goals": 2,
+            "statements": 3,
+            "latest_stated_date": "2024-05-20",
+        }
+    ]

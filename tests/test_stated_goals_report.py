@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.builders import build, observation, target
+from tests.builders import build, target
 from tests.conftest import report_text
 from tests.test_stated_goals import _FORECAST, _IND, _TJK, _UZB, _double, _india, _staged
 from tracker.output.report import build_report
@@ -39,29 +39,3 @@ def test_the_report_lists_a_forecast_as_such(tmp_path):
     data = build(_FORECAST, [target("t1", 2000, "2028", "2025-01-10")])
     text = report_text(build_report(data, "2026-06", tmp_path), "md")
     assert "| 2026 | KAZ | $1.30 bn | *forecast* |" in text
-
-
-def test_a_goal_stated_the_other_way_round_counts_for_the_same_pair():
-    """KAZ-TJK stated twice (one chain) and TJK-KAZ once: one pair, two goals, three
-    statements, shown as the first statement names it; the latest date is the third's."""
-    from tracker.analysis.coverage import coverage
-    from tracker.analysis.gaps import compute_gaps, target_series
-
-    targets = [
-        target("kaz-tjk", stated="2022-01-10"),
-        target("kaz-tjk-again", stated="2023-03-01", supersedes="kaz-tjk"),
-        target("tjk-kaz", stated="2024-05-20", country_a="TJK", country_b="KAZ", flow="exports"),
-    ]
-    data = build([observation(2023, 900.0, "2024-02-01")], targets)
-    gaps = compute_gaps(data, "2025-01-31")
-    table = coverage(data.targets, gaps, target_series(data, gaps, "2025-01-31"), "2025-01-31")
-    row = table[["country_a", "country_b", "goals", "statements", "latest_stated_date"]]
-    assert row.to_dict("records") == [
-        {
-            "country_a": "KAZ",
-            "country_b": "TJK",
-            "goals": 2,
-            "statements": 3,
-            "latest_stated_date": "2024-05-20",
-        }
-    ]
