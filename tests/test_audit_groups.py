@@ -81,12 +81,13 @@ def test_a_detached_copy_reads_its_panels_from_their_files(shipped):
     assert detached.tables[0] is checked.tables[0]  # observations.csv: small, kept as is
 
 
-def _mismatched_months(directory) -> list[str]:
+def _mismatched_months(directory, count: int = 25) -> list[str]:
     """The tiny dataset with a release panel whose KAZ exports to TJK and TJK imports from
-    KAZ differ 1,000-fold in each of 25 months; the months."""
+    KAZ differ 1,000-fold in each of ``count`` months; the months."""
     release = "r1,Release,Stat,2025-02-10,,statistics_release,,,\n"
     write_dataset(directory, sources=SOURCES + release)
-    months = [f"{year}-{month:02d}" for year in (2021, 2022, 2023) for month in range(1, 13)][:25]
+    months = [f"{year}-{month:02d}" for year in (2021, 2022, 2023) for month in range(1, 13)]
+    months = months[:count]
     sides = [("KAZ", "TJK", "exports", 10.0), ("TJK", "KAZ", "imports", 10_000.0)]
     rows = [
         dict(reporter=reporter, partner=partner, flow=flow, span=span, value=value)
@@ -116,6 +117,14 @@ def test_a_check_lists_twenty_findings_a_series_and_counts_the_rest(tmp_path):
         "not (tracker audit --all lists every one)"
     )
     assert len(capped) == len(every) - 5 + 1
+    assert listed[["rows", "source_ids"]].iloc[0].tolist() == ["", ""]  # it cites no row
+
+
+def test_twenty_findings_of_a_series_are_all_listed_with_no_count(tmp_path):
+    months = _mismatched_months(tmp_path, count=20)
+    capped = audit(load_datasets(tmp_path))
+    listed = capped[(capped["check"] == "mirror") & (capped["flow"] == "exports")]
+    assert listed["span"].tolist() == months
 
 
 def test_tracker_audit_all_lists_every_finding(tmp_path, run_cli):
