@@ -942,3 +942,21 @@ def test_a_baseline_from_a_release_is_official(tmp_path):
     panel.to_parquet(directory / "office.parquet", index=False)
     result = answer(load_datasets(directory), "t2", "2025-06-01")
     assert (result["baseline_year"], result["baseline_kind"]) == (2024, "official")
+
+
+def test_a_figure_given_once_has_no_revisions_and_one_given_twice_has_one():
+    """2022 from one source; 2023 from two (the newer current): revisions 0 and 1."""
+    data = build(
+        [
+            observation(2022, 1000.0, "2023-02-01"),
+            observation(2023, 1100.0, "2024-02-01"),
+            observation(2023, 1150.0, "2024-03-01"),
+        ],
+        [target()],
+    )
+    current = current_vintage(data.observations, "2025-01-31")
+    by_year = current.set_index("span")[["value_usd_mn", "revisions"]]
+    assert by_year.loc["2022"].tolist() == [1000.0, 0]
+    assert by_year.loc["2023"].tolist() == [1150.0, 1]
+    only_once = current_vintage(data.observations.iloc[:2], "2025-01-31")
+    assert only_once["revisions"].tolist() == [0, 0]

@@ -65,11 +65,8 @@ def assign_status(gaps: pd.DataFrame, as_of: date, params: GapParams) -> np.ndar
         (is_met(gaps["baseline_usd_mn"], gaps["target_usd_mn"]), "achieved"),
         # Met in its deadline year and fallen since: achieved when it was due.
         (is_met(gaps["deadline_usd_mn"], gaps["target_usd_mn"]), "achieved"),
-        (
-            gaps["deadline_usd_mn"].notna()
-            & ~is_met(gaps["deadline_usd_mn"], gaps["target_usd_mn"]),
-            "missed",
-        ),
+        # A value for the deadline year that is known and was not met (met was taken above).
+        (gaps["deadline_usd_mn"].notna(), "missed"),
         (deadline < as_of.year, "awaiting_data"),
         # No earlier year inside the growth window (one annual point is the plain case).
         (gaps["growth_hist_pct"].isna(), "insufficient_history"),
