@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,16 @@ TABLES = {
     "targets.csv": TARGETS,
     "fx_rates.csv": FX_RATES,
 }
+
+
+class CountingPool(ThreadPoolExecutor):
+    """A pool that counts the batches of work handed to it (threads: nothing to spawn)."""
+
+    batches = 0
+
+    def map(self, *args, **kwargs):
+        self.batches += 1
+        return super().map(*args, **kwargs)
 
 
 def report_text(folder: Path, kind: str) -> str:

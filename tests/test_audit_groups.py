@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import SHIPPED, SOURCES, write_dataset
+from tests.conftest import SHIPPED, SOURCES, CountingPool, write_dataset
 from tracker.analysis.audit import FINDINGS_PER_SERIES, audit
 from tracker.analysis.series import pair_groups
 from tracker.loading.cache import CACHE_ENV
@@ -67,10 +67,22 @@ def test_the_audit_a_group_at_a_time_finds_what_it_finds_at_once(shipped, state,
 def test_groups_go_to_other_processes_only_when_there_are_several(shipped, monkeypatch):
     """One group is checked here: starting processes would only cost time."""
     monkeypatch.setattr(
-        "tracker.analysis.audit.ProcessPoolExecutor",
+        "tracker.analysis.audit.worker_pool",
         lambda *args, **kwargs: pytest.fail("a pool was started for one group"),
     )
     assert len(audit(shipped["checked"], rows_per_group=_EVERYTHING, workers=2)) > 20
+    with CountingPool(2) as pool:
+        assert len(audit(shipped["checked"], rows_per_group=_EVERYTHING, pool=pool)) > 20
+    assert pool.batches == 0
+
+
+def test_the_audit_checks_its_groups_in_the_pool_it_is_given(shipped):
+    """The report hands its own workers to the audit: the groups go there, once."""
+    whole = audit(shipped["checked"], rows_per_group=_EVERYTHING)
+    with CountingPool(2) as pool:
+        grouped = audit(shipped["trusted"], rows_per_group=_FEW, pool=pool)
+    assert pool.batches == 1
+    pd.testing.assert_frame_equal(grouped, whole)
 
 
 def test_a_detached_copy_reads_its_panels_from_their_files(shipped):

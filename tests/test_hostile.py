@@ -389,7 +389,11 @@ def test_only_web_addresses_become_links(hostile_report):
     # A Markdown link needs an unescaped "](": the escaped "\\](" is plain text.
     assert "<javascript:" not in markdown and not re.search(r"(?<!\\)\]\(javascript", markdown)
     assert "<script>" not in html
-    assert not re.search(r'<img src="(?!data:image/png;base64,)', html)  # only our charts
+    # Only our charts, embedded; inside them, links only to their own parts (markers).
+    assert not re.search(r'<img src="(?!data:image/(png|svg\+xml);base64,)', html)
+    for chart in (folder / "figures").glob("*.svg"):
+        text = chart.read_text(encoding="utf-8")
+        assert "<script" not in text and not re.search(r'href="(?!#)', text), chart.name
 
 
 def test_notes_make_no_image_link_or_heading_in_markdown(hostile_report):

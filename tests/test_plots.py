@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 from tests.builders import build, observation, target
+from tests.conftest import CountingPool
 from tracker import compute_gaps
 from tracker.analysis.gaps import target_series
-from tracker.output.plots import overview_chart, progress_chart
+from tracker.output import plots
+from tracker.output.plots import overview_chart, progress_chart, progress_svgs
 from tracker.output.style import LABELS
 
 AS_OF = date(2024, 9, 1)
@@ -166,3 +168,15 @@ def test_the_ceiling_does_not_squeeze_an_ordinary_chart(charted):
     under the 6,000 ceiling."""
     _, axes = _chart(charted, "t1")
     assert 2000 < axes.get_ylim()[1] < 3 * 2000
+
+
+def test_charts_drawn_by_a_pool_are_those_drawn_here_in_order(charted, monkeypatch):
+    gaps, series = charted
+    jobs = [(row, series[series["target_id"] == row["target_id"]]) for _, row in gaps.iterrows()]
+    jobs = [*jobs, *jobs[::-1]]  # two goals, in both orders
+    here = list(progress_svgs(jobs))
+    assert here[0] != here[1] and here[0] == here[3] and here[0].startswith(b"<?xml")
+    with CountingPool(1) as pool:  # one thread: matplotlib's settings are process-wide
+        assert list(progress_svgs(jobs, pool)) == here and pool.batches == 0  # too few
+        monkeypatch.setattr(plots, "_PARALLEL_FROM", len(jobs))
+        assert list(progress_svgs(jobs, pool)) == here and pool.batches == 1

@@ -35,15 +35,16 @@ def test_shipped_report_has_every_file_and_every_target(tmp_path, run_cli):
     assert "kaz-tjk-2bn-2025" in ids and "kaz-pak-1bn-2027" in ids
     markdown = (folder / "report.md").read_text(encoding="utf-8")
     for target_id in ids:
-        assert (folder / "figures" / f"{target_id}.png").is_file()
+        assert (folder / "figures" / f"{target_id}.svg").is_file()
         # One click from the summary to the goal's own page, in HTML and in Markdown.
         assert f'<a href="targets/{target_id}.html">{target_id}</a>' in html
         assert f"[{target_id}](targets/{target_id}.md)" in markdown
         page = (folder / "targets" / f"{target_id}.html").read_text(encoding="utf-8")
         assert f'id="{target_id}"' in page and 'href="../index.html"' in page
         # Self-contained: the goal's chart embedded, none linked.
-        assert page.count('src="data:image/png;base64,') == 1 and 'src="../figures' not in page
-        assert f"](../figures/{target_id}.png)" in (
+        assert page.count('src="data:image/svg+xml;base64,') == 1
+        assert 'src="../figures' not in page
+        assert f"](../figures/{target_id}.svg)" in (
             folder / "targets" / f"{target_id}.md"
         ).read_text(encoding="utf-8")
     # The summary embeds the overview only: small enough to e-mail at any number of goals.

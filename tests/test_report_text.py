@@ -26,7 +26,7 @@ NEGATIVE_AMOUNT = re.compile(r"\$-|-\$|by -\d")
 FRACTIONAL_YEAR_REACHED = re.compile(r"reached in \d{4}\.\d")
 HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
 #: Embedded charts: base64 text could hold "nan" between two "+".
-IMAGE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+IMAGE = re.compile(r"data:image/(?:png|svg\+xml);base64,[A-Za-z0-9+/=]+")
 #: Growth rates for whatif: flat, moderate, and far above any target's need.
 WHATIF_GROWTH = ("0", "10", "500")
 

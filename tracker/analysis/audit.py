@@ -13,9 +13,7 @@ those over current values in :mod:`tracker.analysis.audit_checks`.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from datetime import date
 from functools import partial
@@ -49,6 +47,7 @@ from tracker.core.params import ARITHMETIC_SLACK
 from tracker.core.periods import parse_dated, spans_frame, to_date
 from tracker.core.vocabulary import OBSERVATION_KEY
 from tracker.loading.datasets import Datasets
+from tracker.loading.workers import cores, worker_pool
 
 __all__ = ["FINDINGS_PER_SERIES", "FINDING_COLUMNS", "ROWS_PER_GROUP", "audit"]
 
@@ -219,6 +218,7 @@ def audit(
     rows_per_group: int = ROWS_PER_GROUP,
     workers: int | None = None,
     per_series: int | None = FINDINGS_PER_SERIES,
+    pool: Executor | None = None,
 ) -> pd.DataFrame:
     """Every consistency finding in the observations.
 
@@ -237,11 +237,14 @@ def audit(
     workers : int, optional
         Processes checking groups at once; one per core when None, and never more than
         there are groups (one group is checked in this process). The processes are
-        spawned: a script that audits more than a group's rows runs its code under
-        ``if __name__ == "__main__":``, as any script starting processes does.
+        spawned (:func:`~tracker.loading.workers.worker_pool`): a script that audits more
+        than a group's rows runs its code under ``if __name__ == "__main__":``.
     per_series : int, optional
         Findings of one check listed per series, the first by span; the others are
         counted in one line of that check with no span. None lists every finding.
+    pool : concurrent.futures.Executor, optional
+        Workers to check the groups in, instead of starting ``workers`` processes (the
+        report shares its pool with the charts). Unused when there is one group.
 
     Returns
     -------
@@ -261,13 +264,12 @@ def audit(
     spelling = _spelling(written_spans(data))
     # A group of country pairs at a time: every check compares figures of one pair only.
     groups = pair_groups(data, rows_per_group)
-    workers = min(workers or os.cpu_count() or 1, len(groups))
+    workers = min(workers or cores(), len(groups))
     check = partial(_group_findings, as_of=as_of, spelling=spelling)
     with ExitStack() as stack:
-        if workers > 1:
-            # Spawned, not forked: a fork would copy this process's threads' state.
-            context = multiprocessing.get_context("spawn")
-            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
+        if pool is None and workers > 1:
+            pool = stack.enter_context(worker_pool(workers))
+        if pool is not None and len(groups) > 1:
             parts = pool.map(check, repeat(data.detached()), groups)
         else:
             parts = map(check, repeat(data), groups)

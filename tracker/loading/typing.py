@@ -214,4 +214,4 @@ def type_observations(
     rate = _rates(obs, obs["year"], fx)
     obs["value_usd_mn"] = _usd_mn(obs["value"], obs, rate)
     obs["half_width_usd_mn"] = _usd_mn(_half_width(obs["figure_as_written"]), obs, rate)
-    return typed_observations.validate(obs)
+    return typed_observations.validate(obs, inplace=True)  # no copy: nothing is coerced

@@ -21,9 +21,20 @@ __all__ = [
     "provenance",
     "source_entry",
     "sources_by_id",
-    "statement_history",
+    "statement_histories",
 ]
 
+#: The columns of a target's series its provenance reads.
+_PROVENANCE_COLUMNS = [
+    "role",
+    "reporter",
+    "year",
+    "value_usd_mn",
+    "is_official",
+    "is_derived",
+    "source_id",
+    "figure_as_written",
+]
 #: What the report shows for a year summed from twelve monthly figures.
 _DERIVED_FIGURE = "sum of twelve months"
 
@@ -67,7 +78,7 @@ def provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
     ----------
     data : Datasets
     series : pandas.DataFrame
-        Rows of :func:`tracker.analysis.gaps.target_series` for one target.
+        Rows of :func:`tracker.analysis.gaps.target_series`: one entry per row, in order.
 
     Examples
     --------
@@ -81,8 +92,10 @@ def provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
     (2024, 'preliminary', '$1.2 billion')
     """
     sources = sources_by_id(data)
+    known = [s for s in series["source_id"].unique() if s in sources.index]
+    cited = {source_id: source_entry(sources, source_id) for source_id in known}
     rows = []
-    for _, point in series.iterrows():
+    for point in series[_PROVENANCE_COLUMNS].to_dict("records"):
         entry = {
             "role": point["role"],
             "reporter": point["reporter"],
@@ -90,41 +103,40 @@ def provenance(data: Datasets, series: pd.DataFrame) -> list[dict]:
             "value_usd_mn": point["value_usd_mn"],
             "kind": FORECAST if point["role"] == FORECAST else figure_kind(point["is_official"]),
         }
-        if point["is_derived"] or point["source_id"] not in sources.index:
+        if point["is_derived"] or point["source_id"] not in cited:
             rows.append({**entry, "figure_as_written": _DERIVED_FIGURE, "source": None})
             continue
-        source = source_entry(sources, point["source_id"])
+        source = cited[point["source_id"]]
         rows.append({**entry, "figure_as_written": point["figure_as_written"], "source": source})
     return rows
 
 
-def statement_history(data: Datasets, row: pd.Series, as_of: date) -> list[dict]:
-    """The chain of statements behind a target, oldest first, as known by ``as_of``.
+def statement_histories(data: Datasets, target_ids: list[str], as_of: date) -> list[list[dict]]:
+    """The chain of statements behind each target, oldest first, as known by ``as_of``.
 
     Examples
     --------
     >>> from tracker.loading.datasets import load_datasets
     >>> data = load_datasets("datasets")
-    >>> row = pd.Series({"target_id": "kaz-tjk-2bn-2021"})
-    >>> [link["target_id"] for link in statement_history(data, row, date(2025, 3, 1))]
+    >>> [history] = statement_histories(data, ["kaz-tjk-2bn-2021"], date(2025, 3, 1))
+    >>> [link["target_id"] for link in history]
     ['kaz-tjk-2bn-2018', 'kaz-tjk-2bn-2021']
     """
     targets = data.targets[published_by(data.targets, as_of)]
-    by_id = targets.set_index("target_id")
+    supersedes = dict(zip(targets["target_id"], targets["supersedes"], strict=True))
     sources = sources_by_id(data)
-    chain = []
-    for current in chain_of(row["target_id"], by_id["supersedes"].to_dict()):
-        link = by_id.loc[current]
-        chain.append(
-            {
-                "target_id": current,
-                "stated_date": link["stated_date"],
-                "stated_by": link["stated_by"],
-                "figure": link["figure_as_written"],
-                "qualifier": link["qualifier"],
-                "deadline": link["deadline_as_worded"],
-                "note": link["note"],
-                "source": source_entry(sources, link["source_id"]),
-            }
-        )
-    return chain[::-1]
+    cited = {s: source_entry(sources, s) for s in targets["source_id"].unique()}
+    links = {
+        link["target_id"]: {
+            "target_id": link["target_id"],
+            "stated_date": link["stated_date"],
+            "stated_by": link["stated_by"],
+            "figure": link["figure_as_written"],
+            "qualifier": link["qualifier"],
+            "deadline": link["deadline_as_worded"],
+            "note": link["note"],
+            "source": cited[link["source_id"]],
+        }
+        for link in targets.to_dict("records")
+    }
+    return [[links[link] for link in chain_of(tid, supersedes)][::-1] for tid in target_ids]

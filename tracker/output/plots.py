@@ -6,17 +6,17 @@ style is :mod:`tracker.output.style`).
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Executor
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
-from tqdm import tqdm
 
 from tracker.core.growth import compound
 from tracker.core.units import format_usd_mn
 from tracker.core.vocabulary import FORECAST, POTENTIAL
+from tracker.loading.workers import cores
 from tracker.output.style import (
     COLOURS,
     DPI,
@@ -25,7 +25,7 @@ from tracker.output.style import (
     TrackerFigure,
     finish,
     new_figure,
-    png,
+    svg,
     tidy,
 )
 
@@ -34,11 +34,11 @@ __all__ = [
     "broken_at_gaps",
     "overview_chart",
     "progress_chart",
-    "progress_pngs",
+    "progress_svgs",
 ]
 
-#: Below this many charts, drawing them here beats starting worker processes.
-_PARALLEL_FROM = 24
+#: Below this many charts, drawing them here beats handing them to worker processes.
+_PARALLEL_FROM = 100
 #: Chunks of charts per worker: small enough to balance, large enough to amortise.
 _CHUNKS_PER_WORKER = 4
 #: Years shown before the deadline when a chart has no series to set its left edge.
@@ -264,15 +264,18 @@ def overview_chart(gaps: pd.DataFrame) -> TrackerFigure:
     return figure
 
 
-def _chart_png(job: tuple[pd.Series, pd.DataFrame]) -> bytes:
-    """One goal's progress chart as PNG bytes (run in a worker process)."""
+def _chart_svg(job: tuple[pd.Series, pd.DataFrame]) -> bytes:
+    """One goal's progress chart as SVG bytes (run in a worker process)."""
     row, points = job
-    return png(progress_chart(row, points))
+    return svg(progress_chart(row, points))
 
 
-def progress_pngs(jobs: list, show_progress: bool = False) -> list[bytes]:
-    """Every goal's progress chart as PNG bytes, in the order of ``jobs`` (pairs of a gap
-    table row and its series), drawn on every core when there are many.
+def progress_svgs(jobs: list, pool: Executor | None = None) -> Iterator[bytes]:
+    """Every goal's progress chart as SVG bytes, in the order of ``jobs`` (pairs of a gap
+    table row and its series).
+
+    With a ``pool`` and many charts, its workers start drawing them at once, and the
+    caller goes on with other work until it takes the charts from the iterator.
 
     Examples
     --------
@@ -282,13 +285,10 @@ def progress_pngs(jobs: list, show_progress: bool = False) -> list[bytes]:
     >>> series = target_series(data, gaps, "2025-03-01")
     >>> jobs = [(row, series[series["target_id"] == row["target_id"]])
     ...     for _, row in gaps.iterrows()]
-    >>> [png[:4] for png in progress_pngs(jobs)]
-    [b'\\x89PNG', b'\\x89PNG']
+    >>> [chart[:5] for chart in progress_svgs(jobs)]
+    [b'<?xml', b'<?xml']
     """
-    workers = os.cpu_count() or 1
-    progress = {"desc": "charts", "unit": "target", "disable": not show_progress}
-    if len(jobs) < _PARALLEL_FROM or workers < 2:
-        return [_chart_png(job) for job in tqdm(jobs, **progress)]
-    chunk = max(1, len(jobs) // (workers * _CHUNKS_PER_WORKER))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(tqdm(pool.map(_chart_png, jobs, chunksize=chunk), total=len(jobs), **progress))
+    if pool is None or len(jobs) < _PARALLEL_FROM:
+        return map(_chart_svg, jobs)
+    chunk = max(1, len(jobs) // (cores() * _CHUNKS_PER_WORKER))
+    return pool.map(_chart_svg, jobs, chunksize=chunk)

@@ -1,9 +1,9 @@
 """The monthly report: where every target stands as of a month's last day.
 
 Load (the datasets, passed in) -> Process (gaps this month and last, what changed, audit)
--> Render (Jinja2 templates, charts as PNG) -> Save (a new directory swapped in by rename,
-so a failed run leaves the previous report untouched). Same data and month give
-byte-identical text files.
+-> Render (Jinja2 templates; the overview chart as PNG, each goal's chart as SVG) -> Save
+(a new directory swapped in by rename, so a failed run leaves the previous report
+untouched). Same data and month give byte-identical files.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ import os
 import re
 import shutil
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment
+from tqdm import tqdm
 
 from tracker.analysis.audit import audit
 from tracker.analysis.coverage import coverage, years_by_kind
@@ -31,11 +33,8 @@ from tracker.analysis.series import (
     published_by,
 )
 from tracker.core.params import (
-    ABOUT_SHARE,
     HORIZONS_YEARS,
-    JUMP_FACTOR,
     MIRROR_TOLERANCE,
-    NEARLY_SHARE,
     GapParams,
 )
 from tracker.core.periods import MONTHS_IN_YEAR
@@ -50,13 +49,15 @@ from tracker.core.vocabulary import (
 )
 from tracker.loading.commit import writer_lock
 from tracker.loading.datasets import Datasets
+from tracker.loading.workers import worker_pool
 from tracker.output.citations import (
     provenance,
     source_entry,
     sources_by_id,
-    statement_history,
+    statement_histories,
 )
-from tracker.output.plots import overview_chart, progress_pngs
+from tracker.output.methods import methods
+from tracker.output.plots import overview_chart, progress_svgs
 from tracker.output.render import environment, safe_csv
 from tracker.output.style import png
 from tracker.validation.tables import STATUS_COLUMNS, STATUS_CSV_EXTRA
@@ -91,14 +92,19 @@ class NothingToReport(Exception):
     """
 
 
+#: The media type of each chart file, for the data URIs that put charts inside pages.
+_MEDIA_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+
+
 @dataclass(frozen=True)
 class _Figure:
     file: str
-    png: bytes
+    content: bytes
 
     @property
     def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+        media = _MEDIA_TYPES[Path(self.file).suffix]
+        return f"data:{media};base64," + base64.b64encode(self.content).decode("ascii")
 
 
 def month_end(month: str) -> date:
@@ -172,44 +178,6 @@ def _changes(
     return {"observations": figures, "targets": targets, "statuses": moved}
 
 
-def _methods(params: GapParams, as_of: date) -> list[str]:
-    """The methods and assumptions, in words, with the parameters of this run."""
-    return [
-        "Each goal is judged on the newest statement of its chain of restatements; a "
-        "restatement without a year keeps the last year stated for the same value, while a "
-        "raised or lowered goal starts without one; no goal is judged against a year before "
-        "it was stated.",
-        f"Only figures and statements published by {as_of} are used; a date known only to "
-        "the month or year counts from that period's last day. Where several sources give "
-        "the same figure, an official one (a statistics release or database extract) is "
-        "current, else the newest publication; news figures for years no release covers "
-        "yet are marked preliminary.",
-        "The annual series holds full-year figures (January-December) or, flagged, the sum "
-        "of twelve monthly figures. Part-year figures never enter it; the latest year to "
-        "date gives a flagged nowcast.",
-        f"Historical growth: compound annual growth from the earliest year within "
-        f"{params.window_years} years before the baseline (shorter when history is "
-        "shorter, never longer). Required growth: compound annual growth from the baseline "
-        "to the target in the deadline year.",
-        f"Status: on track from a progress ratio (historical / required growth) of "
-        f"{params.on_track_ratio}; needs acceleration from {params.acceleration_ratio}; off "
-        "track below; reversing when historical growth is zero or negative. Potentials are "
-        "tracked, never judged. Each goal also shows the status it would have on the other "
-        "country's statistics.",
-        f"No stated deadline: assumed {params.assumed_horizon_years} years after the "
-        "statement, always shown as assumed, with the growth needed for "
-        f"{', '.join(map(str, HORIZONS_YEARS))} years after the baseline beside it.",
-        "Audit: precision from each figure as written (1.2 billion is +/-0.05 billion); "
-        f"'about' widens it to at least {ABOUT_SHARE:.0%}, 'nearly' reaches "
-        f"{NEARLY_SHARE:.0%} below; news is checked against the releases, growth claims "
-        f"against the levels and each other, part years against whole years; mirror "
-        f"figures are compared beyond a {MIRROR_TOLERANCE:.0%} difference; a typed year "
-        f"{JUMP_FACTOR:g} times above or below the adjacent years is flagged as a possible "
-        "unit slip; a verdict that flips with the reporter is flagged.",
-        "All values in US dollars (current), millions unless shown as billions.",
-    ]
-
-
 def _present(record: dict) -> dict:
     """A record with every missing value (NaN, NA, NaT) as None, for the templates."""
     return {
@@ -234,26 +202,34 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
     series = target_series(data, gaps, as_of)
     notes = data.targets.set_index("target_id")["note"]
 
-    figures = [_Figure("overview.png", png(overview_chart(gaps)))]
-    sections = []
     rows = [pd.Series(row._asdict()) for row in gaps.itertuples(index=False)]
     by_target = dict(tuple(series.groupby("target_id", sort=False)))
     own = [by_target.get(row["target_id"], series.iloc[:0]) for row in rows]
-    charts = progress_pngs(list(zip(rows, own, strict=True)), show_progress)
-    for row, points, chart in zip(rows, own, charts, strict=True):
-        figure = _Figure(f"{row['target_id']}.png", chart)
-        figures.append(figure)
-        sections.append(
+    with worker_pool() as pool:
+        # The workers draw the charts while this process writes the goals' sections, then
+        # check the audit's groups of pairs: both cores stay busy.
+        charts = progress_svgs(list(zip(rows, own, strict=True)), pool)
+        histories = statement_histories(data, gaps["target_id"].tolist(), as_of)
+        cited = defaultdict(list)
+        for target_id, entry in zip(series["target_id"], provenance(data, series), strict=True):
+            cited[target_id].append(entry)
+        sections = [
             {
                 "row": _present(row.to_dict()),
-                "figure": figure,
-                "history": statement_history(data, row, as_of),
-                "provenance": provenance(data, points),
+                "history": history,
+                "provenance": cited[row["target_id"]],
                 "years": years_by_kind(points),
                 "note": notes.get(row["target_id"], ""),
             }
-        )
-    findings = audit(data, as_of, per_series=None)  # findings.csv lists every one
+            for row, points, history in zip(rows, own, histories, strict=True)
+        ]
+        overview = _Figure("overview.png", png(overview_chart(gaps)))
+        changes = _changes(data, previous_end, as_of, before, gaps)
+        covered = coverage(data.targets, gaps, series, as_of).to_dict("records")
+        findings = audit(data, as_of, per_series=None, pool=pool)  # findings.csv: every one
+        progress = {"desc": "charts", "unit": "target", "disable": not show_progress}
+        for section, chart in zip(sections, tqdm(charts, total=len(rows), **progress), strict=True):
+            section["figure"] = _Figure(f"{section['row']['target_id']}.svg", chart)
     counts = gaps["status"].value_counts()
     table = gaps.assign(note=gaps["target_id"].map(notes))
     return {
@@ -266,15 +242,15 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "table": table,
         "rows": [_present(r._asdict()) for r in table.itertuples(index=False)],
         "sections": sections,
-        "overview": figures[0],
-        "figures": figures,
-        "changes": _changes(data, previous_end, as_of, before, gaps),
+        "overview": overview,
+        "figures": [overview, *(section["figure"] for section in sections)],
+        "changes": changes,
         "findings": findings,
         "findings_total": len(findings),
         "findings_listed": FINDINGS_LISTED,
         "finding_kinds": _finding_kinds(findings),
-        "coverage": coverage(data.targets, gaps, series, as_of).to_dict("records"),
-        "methods": _methods(params, as_of),
+        "coverage": covered,
+        "methods": methods(params, as_of),
         "horizons": HORIZONS_YEARS,
         "assumed_horizon_years": params.assumed_horizon_years,
         "mirror_tolerance_pct": f"{100 * MIRROR_TOLERANCE:g}",
@@ -309,7 +285,7 @@ def _write(directory: Path, context: dict, environment: Environment) -> None:
     (directory / "figures").mkdir(parents=True)
     (directory / _PAGES).mkdir()
     for figure in context["figures"]:
-        (directory / "figures" / figure.file).write_bytes(figure.png)
+        (directory / "figures" / figure.file).write_bytes(figure.content)
     for name in ("index.html", "report.md"):
         text = environment.get_template(name).render(context)
         (directory / name).write_text(text, encoding="utf-8", newline="\n")
@@ -333,7 +309,8 @@ def build_report(
     show_progress: bool = False,
 ) -> Path:
     """Write ``out/YYYY-MM/``: the summary (index.html, report.md), status.csv,
-    findings.csv, one page per goal (targets/<id>.html and .md) and figures/*.png.
+    findings.csv, one page per goal (targets/<id>.html and .md) and figures/ (the
+    overview as PNG, each goal's chart as SVG).
 
     The new report is built beside the old one and swapped in only when complete: a run
     that fails part-way leaves the previous report as it was.
