@@ -38,11 +38,12 @@ test: $(STAMP) validate lint
 test-update: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_golden.py --snapshot-update
 
-# Mutation testing of tracker/core and tracker/analysis (slow, about 35 minutes on two
-# cores: not part of `make test`); writes MUTATION.md with the score and every surviving
-# mutant. `mutmut run` exits 0 whatever survives and 1 only when it cannot test (a failing
-# clean run, stats that cannot be collected); the report exits 1 when a survivor has no
-# reason in tools/mutation_notes.toml (MUTATION.md is written all the same).
+# Mutation testing of tracker/core and tracker/analysis (slow, about two and a half
+# hours on two cores: not part of `make test`); writes MUTATION.md with the score and
+# every surviving mutant. `mutmut run` exits 0 whatever survives and 1 only when it
+# cannot test (a failing clean run, stats that cannot be collected); the report exits 1
+# when a survivor has no reason in tools/mutation_notes.toml (MUTATION.md is written all
+# the same).
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
 	rm -rf mutants

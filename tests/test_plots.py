@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from tests.builders import build, observation, target
-from tests.conftest import CountingPool
-from tracker import compute_gaps
+from tests.conftest import SHIPPED, CountingPool
+from tracker import compute_gaps, load_datasets
 from tracker.analysis.gaps import target_series
+from tracker.loading.workers import worker_pool
 from tracker.output import plots
 from tracker.output.plots import overview_chart, progress_chart, progress_svgs
-from tracker.output.style import LABELS
+from tracker.output.style import LABELS, svg
 
 AS_OF = date(2024, 9, 1)
 
@@ -180,3 +181,41 @@ def test_charts_drawn_by_a_pool_are_those_drawn_here_in_order(charted, monkeypat
         assert list(progress_svgs(jobs, pool)) == here and pool.batches == 0  # too few
         monkeypatch.setattr(plots, "_PARALLEL_FROM", len(jobs))
         assert list(progress_svgs(jobs, pool)) == here and pool.batches == 1
+
+
+@pytest.fixture(scope="module")
+def shipped_jobs():
+    """Every shipped goal's chart job, then the same in reverse: each kind of chart (with
+    and without a mirror, potentials, assumed deadlines) drawn after each other kind."""
+    data = load_datasets(SHIPPED)
+    gaps = compute_gaps(data, "2026-11-30")
+    series = target_series(data, gaps, "2026-11-30")
+    jobs = [(row, series[series["target_id"] == row["target_id"]]) for _, row in gaps.iterrows()]
+    return [*jobs, *jobs[::-1]]
+
+
+def test_a_chart_drawn_on_a_used_figure_is_the_chart_drawn_on_a_new_one(shipped_jobs):
+    fresh = [svg(progress_chart(row, points)) for row, points in shipped_jobs]
+    assert len(set(fresh)) == len(shipped_jobs) // 2  # each goal's chart is its own
+    assert list(progress_svgs(shipped_jobs)) == fresh
+
+
+def test_charts_drawn_by_spawned_workers_are_those_drawn_here(shipped_jobs, monkeypatch):
+    jobs = shipped_jobs[:6]
+    monkeypatch.setattr(plots, "_PARALLEL_FROM", len(jobs))
+    with worker_pool(2) as pool:
+        assert list(progress_svgs(jobs, pool)) == list(progress_svgs(jobs))
+
+
+def test_a_chart_of_trillions_fits_in_its_fixed_margins(charted):
+    """The widest dollar ticks (a thousand-fold unit slip on a large pair: "$10,000bn")
+    and their axis label stay inside the figure."""
+    gaps, series = charted
+    row = gaps.iloc[0].copy()
+    row["target_usd_mn"] = 9_000_000.0
+    figure = progress_chart(row, series[series["target_id"] == row["target_id"]])
+    drawn = figure.get_tightbbox()
+    width, height = figure.get_size_inches()
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert max(map(len, labels)) >= len("$10,000bn"), labels
+    assert drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height

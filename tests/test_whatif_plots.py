@@ -109,3 +109,22 @@ def test_figures_show_themselves_in_a_notebook(chart):
     assert isinstance(figure, TrackerFigure)
     shown, _ = InteractiveShell.instance().display_formatter.format(figure)
     assert shown["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _inside(figure) -> bool:
+    """Nothing drawn beyond the figure's edges (labels, titles, legends, colour bar)."""
+    drawn = figure.get_tightbbox()  # inches
+    width, height = figure.get_size_inches()
+    return drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height
+
+
+@pytest.mark.parametrize("chart", ["scenario", "fan", "heatmap"])
+def test_the_what_if_charts_fit_in_their_fixed_margins(chart):
+    """The margins are fixed, not fitted to each chart: the longest titles and labels the
+    charts draw (the wrapped "no fan" title, the colour bar) must still fit."""
+    figures = {
+        "scenario": lambda: scenario_chart(ROW, SERIES, project_target(ROW, [Scenario("s")])),
+        "fan": lambda: fan_chart(ROW, SERIES, Probability(None, 1, 0, pd.Series(dtype=float))),
+        "heatmap": lambda: sensitivity_heatmap(sensitivity(ROW, [0.1, 0.2], [2026, 2030])),
+    }
+    assert _inside(figures[chart]())

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 __all__ = ["cores", "worker_pool"]
 
@@ -26,11 +28,14 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """A pool of spawned processes, one per core unless ``workers`` says otherwise.
+@contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[ProcessPoolExecutor]:
+    """A pool of spawned processes, one per core unless ``workers`` says otherwise, for
+    the span of a ``with`` block.
 
     A process starts only when work is given to the pool, so a pool given no work costs
-    nothing; close it (``with worker_pool() as pool:``) to stop its processes.
+    nothing. At the end of the block the pool waits for its work; when the block raises,
+    the work not begun is dropped, so the error is not held up behind it.
 
     Examples
     --------
@@ -39,4 +44,11 @@ def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
     [1, 2, 3]
     """
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(workers or cores(), mp_context=context)
+    pool = ProcessPoolExecutor(workers or cores(), mp_context=context)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown()

@@ -124,6 +124,8 @@ def statement_histories(data: Datasets, target_ids: list[str], as_of: date) -> l
     """
     targets = data.targets[published_by(data.targets, as_of)]
     supersedes = dict(zip(targets["target_id"], targets["supersedes"], strict=True))
+    chains = [chain_of(target_id, supersedes)[::-1] for target_id in target_ids]
+    targets = targets[targets["target_id"].isin(set().union(*chains))]
     sources = sources_by_id(data)
     cited = {s: source_entry(sources, s) for s in targets["source_id"].unique()}
     links = {
@@ -139,4 +141,4 @@ def statement_histories(data: Datasets, target_ids: list[str], as_of: date) -> l
         }
         for link in targets.to_dict("records")
     }
-    return [[links[link] for link in chain_of(tid, supersedes)][::-1] for tid in target_ids]
+    return [[links[link] for link in chain] for chain in chains]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Executor
+from functools import cache
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from tracker.core.growth import compound
@@ -23,6 +25,7 @@ from tracker.output.style import (
     LABELS,
     SIZE,
     TrackerFigure,
+    clear_chart,
     finish,
     new_figure,
     svg,
@@ -90,7 +93,9 @@ def _mark_preliminary(axes, points: pd.DataFrame, role: str) -> None:
         )
 
 
-def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
+def progress_chart(
+    row: pd.Series, series: pd.DataFrame, canvas: tuple[TrackerFigure, Axes] | None = None
+) -> TrackerFigure:
     """A target's progress: reported series, mirror, target, required path and trend;
     preliminary years (news figures no release covers yet) as hollow markers, forecasts as
     hollow diamonds beside the series.
@@ -101,6 +106,9 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
         One row of :func:`tracker.analysis.gaps.compute_gaps`.
     series : pandas.DataFrame
         That target's rows of :func:`tracker.analysis.gaps.target_series`.
+    canvas : tuple of TrackerFigure and Axes, optional
+        A figure to draw on, emptied first (:func:`~tracker.output.style.clear_chart`);
+        a new one when None.
 
     Returns
     -------
@@ -117,7 +125,7 @@ def progress_chart(row: pd.Series, series: pd.DataFrame) -> TrackerFigure:
     >>> figure.axes[0].get_title(loc="left")
     'KAZ–TJK total: $2bn by 2027'
     """
-    figure, axes = new_figure()
+    figure, axes = new_figure() if canvas is None else (canvas[0], clear_chart(canvas[1]))
     for role, style in (("judged", "-o"), ("mirror", "--s")):
         points = series[series["role"] == role].sort_values("year")
         if len(points):
@@ -264,18 +272,26 @@ def overview_chart(gaps: pd.DataFrame) -> TrackerFigure:
     return figure
 
 
+@cache
+def _canvas() -> tuple[TrackerFigure, Axes]:
+    """This process's figure for the goals' charts, drawn on again for each."""
+    return new_figure()
+
+
 def _chart_svg(job: tuple[pd.Series, pd.DataFrame]) -> bytes:
-    """One goal's progress chart as SVG bytes (run in a worker process)."""
+    """One goal's progress chart as SVG bytes (in a worker process, or this one)."""
     row, points = job
-    return svg(progress_chart(row, points))
+    return svg(progress_chart(row, points, _canvas()))
 
 
 def progress_svgs(jobs: list, pool: Executor | None = None) -> Iterator[bytes]:
     """Every goal's progress chart as SVG bytes, in the order of ``jobs`` (pairs of a gap
     table row and its series).
 
-    With a ``pool`` and many charts, its workers start drawing them at once, and the
-    caller goes on with other work until it takes the charts from the iterator.
+    With a ``pool`` of processes (one per core) and at least ``_PARALLEL_FROM`` charts,
+    its workers start drawing them at once, and the caller goes on with other work until
+    it takes the charts from the iterator. Otherwise each chart is drawn here as the
+    iterator reaches it. Either way, a chart that cannot be drawn raises there.
 
     Examples
     --------

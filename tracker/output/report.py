@@ -206,8 +206,9 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
     by_target = dict(tuple(series.groupby("target_id", sort=False)))
     own = [by_target.get(row["target_id"], series.iloc[:0]) for row in rows]
     with worker_pool() as pool:
-        # The workers draw the charts while this process writes the goals' sections, then
-        # check the audit's groups of pairs: both cores stay busy.
+        # With many goals, the workers draw their charts while this process writes their
+        # sections; the audit's groups of pairs queue behind the charts, so every core
+        # has work until the end.
         charts = progress_svgs(list(zip(rows, own, strict=True)), pool)
         histories = statement_histories(data, gaps["target_id"].tolist(), as_of)
         cited = defaultdict(list)
@@ -313,7 +314,9 @@ def build_report(
     overview as PNG, each goal's chart as SVG).
 
     The new report is built beside the old one and swapped in only when complete: a run
-    that fails part-way leaves the previous report as it was.
+    that fails part-way leaves the previous report as it was. From 100 goals on, charts
+    are drawn in spawned worker processes (:func:`~tracker.loading.workers.worker_pool`):
+    a script calling this keeps its code under ``if __name__ == "__main__":``.
 
     Raises
     ------

@@ -1,6 +1,7 @@
 """One style for every chart, and a Figure that shows itself in Jupyter.
 
-Charts are built without pyplot (no window, no global state; PNGs render through Agg) in
+Charts are built without pyplot (no window; matplotlib's process-wide settings changed only
+for the span of one save, so draw in processes, not threads; PNGs render through Agg) in
 the Okabe-Ito colour-blind-safe palette, axes labelled with units, sized for an e-mail
 (7 x 4 inches at 100 dpi = 700 pixels wide).
 """
@@ -22,6 +23,7 @@ __all__ = [
     "LABELS",
     "SIZE",
     "TrackerFigure",
+    "clear_chart",
     "finish",
     "new_figure",
     "png",
@@ -66,7 +68,7 @@ _SVG_METADATA = {"Creator": None, "Date": None}
 #: Room around the plot, in inches (left, right, bottom, top): the dollar ticks and their
 #: label, the year ticks and their label, the title. Fixed rather than fitted to each
 #: chart, since a layout engine draws every chart twice to save them.
-_MARGINS_IN = (0.95, 0.2, 0.55, 0.4)
+_MARGINS_IN = (1.1, 0.2, 0.55, 0.45)
 
 
 class TrackerFigure(Figure):
@@ -136,12 +138,36 @@ def new_figure(height: float = SIZE[1]) -> tuple[TrackerFigure, Axes]:
     figure.subplots_adjust(
         left=left / SIZE[0], right=1 - right / SIZE[0], bottom=bottom / height, top=1 - top / height
     )
-    # Titles on the plot's top edge: with nothing drawn above the plot, matplotlib need not
-    # measure the ticks to place them at every draw (a quarter of a chart's drawing time).
-    with rc_context({"axes.titley": 1.0}):
-        axes = figure.add_subplot()
+    axes = figure.add_subplot()
+    # Titles on the plot's top edge (a title given a height is not placed again): with
+    # nothing drawn above the plot, matplotlib need not measure the ticks at every draw.
+    axes.set_title("", y=1.0)
     tidy(axes, "y")
     return figure, axes
+
+
+def clear_chart(axes: Axes) -> Axes:
+    """The axes emptied of a chart (its lines, legend, left title and limits), their house
+    style, labels and ticks kept: drawing the next chart on them costs a quarter less than
+    on a new figure, and gives the same picture.
+
+    Examples
+    --------
+    >>> figure, axes = new_figure()
+    >>> _ = axes.plot([2023, 2024], [900, 12000], label="reported")
+    >>> _ = finish(figure, axes)
+    >>> cleared = clear_chart(axes)
+    >>> len(cleared.lines), cleared.get_legend(), cleared.get_autoscaley_on()
+    (0, None, True)
+    """
+    for line in list(axes.lines):
+        line.remove()
+    if (legend := axes.get_legend()) is not None:
+        legend.remove()
+    axes.set_title("", loc="left")
+    axes.relim()  # data limits from what is left: nothing
+    axes.set_autoscale_on(True)
+    return axes
 
 
 def tidy(axes: Axes, grid: str) -> None:
