@@ -51,11 +51,13 @@ mutation: $(STAMP)
 	$(BIN)/python tools/mutation_report.py > MUTATION.md
 
 # The monthly commands on a 25-million-row world panel against a plain DuckDB query, then
-# two releases of a 25-million-row IMF file imported one after the other (slow: minutes;
-# not part of `make test`). Add ARGS="--countries 30" for a quick run.
+# two releases of a 25-million-row IMF file imported one after the other, then one goal's
+# chart drawn four ways (slow: minutes; not part of `make test`). Add
+# ARGS="--countries 30" for a quick run.
 bench-world: $(STAMP)
 	$(BIN)/python benchmarks/world_scale.py $(ARGS)
 	$(BIN)/python benchmarks/import_imf.py $(ARGS)
+	$(BIN)/python benchmarks/charts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants
