@@ -16,6 +16,8 @@ from tracker.loading.datasets import load_datasets
 _EVERYTHING = 10**9
 #: A few thousand rows a group: the shipped datasets in several groups.
 _FEW = 3000
+#: Rows a group for the shipped datasets in exactly two groups.
+_HALF = 20_000
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +76,23 @@ def test_groups_go_to_other_processes_only_when_there_are_several(shipped, monke
     with CountingPool(2) as pool:
         assert len(audit(shipped["checked"], rows_per_group=_EVERYTHING, pool=pool)) > 20
     assert pool.batches == 0
+
+
+def test_two_groups_go_to_a_pool_of_the_workers_asked_for(shipped, monkeypatch):
+    """Two groups are enough to start workers, as many as asked for; the findings are
+    numbered from 0 in their order, whichever process found them."""
+    pools = []
+
+    def counting_pool(workers):
+        pools.append((workers, CountingPool(workers)))
+        return pools[-1][1]
+
+    monkeypatch.setattr("tracker.analysis.audit.worker_pool", counting_pool)
+    data = shipped["trusted"]
+    assert len(pair_groups(data, _HALF)) == 2
+    findings = audit(data, rows_per_group=_HALF, workers=2, per_series=None)
+    assert [(workers, pool.batches) for workers, pool in pools] == [(2, 1)]
+    pd.testing.assert_index_equal(findings.index, pd.RangeIndex(len(findings)))
 
 
 def test_the_audit_checks_its_groups_in_the_pool_it_is_given(shipped):
