@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker.analysis.series import published_by
+from tracker.analysis.series import published_by, sorted_pairs
 from tracker.core.periods import year_ranges
 from tracker.core.vocabulary import OFFICIAL, PRELIMINARY
 
@@ -85,9 +85,8 @@ def coverage(
 
 def _unordered(frame: pd.DataFrame) -> pd.Series:
     """Each row's pair of countries, the same whichever is ``country_a``."""
-    first, second = frame["country_a"], frame["country_b"]
-    swap = first > second
-    return first.where(~swap, second) + "|" + second.where(~swap, first)
+    first, second = sorted_pairs(frame["country_a"], frame["country_b"])
+    return pd.Series(first + "|" + second, index=frame.index, dtype=str)
 
 
 def figure_kind(is_official: bool) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "published_between",
     "published_by",
     "series_keys",
+    "sorted_pairs",
     "written_spans",
     "year_to_date",
 ]
@@ -84,6 +85,21 @@ def observations(data: Datasets, keys: pd.DataFrame | None = None) -> pd.DataFra
     return data.observations if keys is None else data.selected(keys)
 
 
+def sorted_pairs(one: pd.Series, other: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's two countries in sorted order: a pair of countries is the same pair
+    whichever of them is named first.
+
+    Examples
+    --------
+    >>> first, second = sorted_pairs(pd.Series(["TJK", "KAZ"]), pd.Series(["KAZ", "TJK"]))
+    >>> first.tolist(), second.tolist()
+    (['KAZ', 'KAZ'], ['TJK', 'TJK'])
+    """
+    one, other = one.to_numpy(dtype=object), other.to_numpy(dtype=object)
+    swap = one > other
+    return np.where(swap, other, one), np.where(swap, one, other)
+
+
 def pair_groups(data: Datasets, rows_per_group: int) -> list[pd.DataFrame]:
     """Every pair of countries with rows in any file, in groups to be worked on in turn.
 
@@ -106,10 +122,8 @@ def pair_groups(data: Datasets, rows_per_group: int) -> list[pd.DataFrame]:
     [{'reporter': 'ABW', 'partner': 'ARM'}, {'reporter': 'ARM', 'partner': 'ABW'}]
     """
     counts = pd.concat([table.pair_rows() for table in data.tables], ignore_index=True)
-    reporter, partner = (counts[c].to_numpy(dtype=object) for c in ("reporter", "partner"))
-    swap = reporter > partner
-    first, second = np.where(swap, partner, reporter), np.where(swap, reporter, partner)
-    pairs = counts["rows"].groupby([first, second]).sum()
+    pairs = counts["rows"].groupby(list(sorted_pairs(counts["reporter"], counts["partner"])))
+    pairs = pairs.sum()
     # A group's number: how many full groups the rows before the pair fill.
     group = (pairs.cumsum() - pairs).floordiv(rows_per_group).to_numpy()
     pairs = pairs.reset_index().set_axis(["first", "second", "rows"], axis=1)
