@@ -56,6 +56,13 @@ class CountingPool(ThreadPoolExecutor):
         return super().map(*args, **kwargs)
 
 
+def fits_in_figure(figure) -> bool:
+    """Nothing drawn beyond the figure's edges (labels, titles, legends, colour bar)."""
+    drawn = figure.get_tightbbox()  # inches
+    width, height = figure.get_size_inches()
+    return drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height
+
+
 def report_text(folder: Path, kind: str) -> str:
     """A report's summary and every goal's page as one text: ``kind`` is ``md`` or ``html``."""
     summary = folder / ("report.md" if kind == "md" else "index.html")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.builders import build, observation, target
-from tests.conftest import SHIPPED, CountingPool
+from tests.conftest import SHIPPED, CountingPool, fits_in_figure
 from tracker import compute_gaps, load_datasets
 from tracker.analysis.gaps import target_series
 from tracker.loading.workers import worker_pool
@@ -214,8 +214,6 @@ def test_a_chart_of_trillions_fits_in_its_fixed_margins(charted):
     row = gaps.iloc[0].copy()
     row["target_usd_mn"] = 9_000_000.0
     figure = progress_chart(row, series[series["target_id"] == row["target_id"]])
-    drawn = figure.get_tightbbox()
-    width, height = figure.get_size_inches()
+    assert fits_in_figure(figure)
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert max(map(len, labels)) >= len("$10,000bn"), labels
-    assert drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 
+from tests.conftest import fits_in_figure
 from tracker import Probability, Scenario, project_target, sensitivity
 from tracker.output.style import LABELS, TrackerFigure
 from tracker.output.whatif_plots import FAN_BANDS, fan_chart, scenario_chart, sensitivity_heatmap
@@ -111,13 +112,6 @@ def test_figures_show_themselves_in_a_notebook(chart):
     assert shown["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def _inside(figure) -> bool:
-    """Nothing drawn beyond the figure's edges (labels, titles, legends, colour bar)."""
-    drawn = figure.get_tightbbox()  # inches
-    width, height = figure.get_size_inches()
-    return drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height
-
-
 @pytest.mark.parametrize("chart", ["scenario", "fan", "heatmap"])
 def test_the_what_if_charts_fit_in_their_fixed_margins(chart):
     """The margins are fixed, not fitted to each chart: the longest titles and labels the
@@ -127,4 +121,4 @@ def test_the_what_if_charts_fit_in_their_fixed_margins(chart):
         "fan": lambda: fan_chart(ROW, SERIES, Probability(None, 1, 0, pd.Series(dtype=float))),
         "heatmap": lambda: sensitivity_heatmap(sensitivity(ROW, [0.1, 0.2], [2026, 2030])),
     }
-    assert _inside(figures[chart]())
+    assert fits_in_figure(figures[chart]())
