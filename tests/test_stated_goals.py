@@ -294,6 +294,22 @@ def test_a_period_not_yet_ended_is_refused_unless_marked_a_forecast():
     ), failures
 
 
+def test_a_goal_not_yet_stated_above_others_in_the_file_leaves_their_pairs_as_they_are():
+    """The first row of targets.csv stated after the as-of day: the pairs of the rows
+    below it are still matched to their own statements."""
+    targets = [
+        target("kaz-pak", stated="2026-01-10", country_b="PAK"),
+        target("kaz-tjk", stated="2022-01-10"),
+    ]
+    data = build([observation(2023, 900.0, "2024-02-01")], targets)
+    gaps = compute_gaps(data, "2025-01-31")
+    table = coverage(data.targets, gaps, target_series(data, gaps, "2025-01-31"), "2025-01-31")
+    row = table[["country_a", "country_b", "goals", "statements"]]
+    assert row.to_dict("records") == [
+        {"country_a": "KAZ", "country_b": "TJK", "goals": 1, "statements": 1}
+    ]
+
+
 def test_a_goal_stated_the_other_way_round_counts_for_the_same_pair():
     """KAZ-TJK stated twice (one chain) and TJK-KAZ once: one pair, two goals, three
     statements, shown as the first statement names it; the latest date is the third's."""
