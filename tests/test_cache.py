@@ -1,14 +1,16 @@
-"""A panel found valid is not checked again by commands that only read, until it, the files
-its rules read, or the rules change (issue 14); `tracker validate` always checks in full."""
+"""Files found valid are not checked again by commands that only read, until they, the files
+their rules read, the rules or the rules' libraries change (issue 14); `tracker validate`
+always checks in full."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from tests.conftest import SOURCES, calls_to, write_dataset
-from tracker.loading import datasets
-from tracker.loading.cache import CACHE_ENV
+from tests.conftest import SOURCES, TARGETS, calls_to, write_dataset
+from tracker.core.failures import DataInvalid
+from tracker.loading import cache, datasets
+from tracker.loading.cache import CACHE_ENV, files_key
 from tracker.loading.datasets import load_datasets
 
 _PANEL = pd.DataFrame(
@@ -73,3 +75,80 @@ def test_an_unwritable_record_folder_only_turns_the_record_off(tmp_path, checks,
     load_datasets(folder)
     load_datasets(folder)
     assert checks == ["imf.parquet"] * 2
+
+
+@pytest.fixture
+def table_checks(monkeypatch, tmp_path) -> list[int]:
+    """How many times the CSV files were checked in full, with records of the test's own."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "records"))
+    calls = []
+    real = datasets.validate_frames
+
+    def recording(frames):
+        calls.append(len(frames))
+        return real(frames)
+
+    monkeypatch.setattr(datasets, "validate_frames", recording)
+    return calls
+
+
+def test_unchanged_csv_files_are_checked_once(tmp_path, table_checks):
+    folder = write_dataset(tmp_path / "d")
+    first, second = load_datasets(folder), load_datasets(folder)
+    assert table_checks == [4]  # the four files, once
+    assert second.targets["target_id"].tolist() == first.targets["target_id"].tolist()
+
+
+@pytest.mark.parametrize("file", ["sources.csv", "observations.csv", "targets.csv", "fx_rates.csv"])
+def test_a_change_to_any_csv_file_checks_them_again(tmp_path, table_checks, file):
+    folder = write_dataset(tmp_path / "d")
+    load_datasets(folder)
+    with (folder / file).open("a", encoding="utf-8") as handle:
+        handle.write("\n")  # a blank line: the same rows, other bytes
+    load_datasets(folder)
+    assert table_checks == [4, 4]
+
+
+def test_invalid_csv_files_are_never_trusted(tmp_path, table_checks):
+    folder = write_dataset(tmp_path / "d", targets=TARGETS.replace("KAZ,TJK", "KAZ,XXX", 1))
+    for _ in range(2):
+        with pytest.raises(DataInvalid, match="validation error"):
+            load_datasets(folder)
+    assert table_checks == [4, 4]
+
+
+def test_validate_always_checks_the_csv_files_in_full(tmp_path, table_checks, run_cli):
+    folder = write_dataset(tmp_path / "d")
+    load_datasets(folder)
+    for _ in range(2):
+        code, out = run_cli("validate", "--datasets", str(folder))
+        assert code == 0, out
+    assert table_checks == [4] * 3
+
+
+def test_where_one_file_ends_is_part_of_the_key(tmp_path):
+    one, other = tmp_path / "one", tmp_path / "other"
+    for folder, (a, b) in ((one, ("ab", "c")), (other, ("a", "bc"))):
+        folder.mkdir()
+        (folder / "x").write_text(a)
+        (folder / "y").write_text(b)
+    assert files_key([one / "x", one / "y"]) != files_key([other / "x", other / "y"])
+
+
+def test_a_missing_file_and_an_empty_one_have_different_keys(tmp_path):
+    missing = files_key([tmp_path / "x"])
+    (tmp_path / "x").write_text("")
+    assert files_key([tmp_path / "x"]) != missing
+
+
+def test_another_version_of_a_rules_library_changes_the_key(tmp_path, monkeypatch):
+    (tmp_path / "x").write_text("same bytes")
+    before = files_key([tmp_path / "x"])
+    monkeypatch.setattr(cache, "version", lambda library: f"{library}-other")
+    cache._rules_digest.cache_clear()
+    try:
+        assert files_key([tmp_path / "x"]) != before
+    finally:
+        monkeypatch.undo()
+        cache._rules_digest.cache_clear()
+    assert files_key([tmp_path / "x"]) == before

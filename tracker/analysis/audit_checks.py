@@ -26,6 +26,7 @@ from tracker.analysis.gaps import compute_gaps
 from tracker.analysis.series import annual_series, mirror_of
 from tracker.core.growth import change
 from tracker.core.params import JUMP_FACTOR, MIRROR_TOLERANCE
+from tracker.core.periods import year_and_month
 from tracker.core.statuses import STATUS_LABELS, VERDICTS
 from tracker.core.vocabulary import FLOWS, MIRROR_FLOW, OBSERVATION_KEY, SERIES_KEY
 from tracker.loading.datasets import Datasets
@@ -170,7 +171,7 @@ def _parts_exceed_years(current: pd.DataFrame) -> list[dict]:
     keep = [*SERIES_KEY, "year", "span", "value_usd_mn", "low", "high", *cited]
     read = [*SERIES_KEY, "year", "span", *BOUNDED, *cited, "span_start", "span_end"]
     levels = with_bounds(current[[*read, "is_full_year"]])
-    within_year = levels["span_start"].dt.year == levels["span_end"].dt.year
+    within_year = year_and_month(levels["span_start"])[0] == year_and_month(levels["span_end"])[0]
     parts = levels[within_year & ~levels["is_full_year"]]
     years = levels[levels["is_full_year"]]
     own = parts.merge(years[keep], on=[*SERIES_KEY, "year"], suffixes=("", "_y"))

@@ -18,6 +18,7 @@ from tracker.core.periods import (
     is_fiscal_year,
     is_year_to_date,
     to_date,
+    year_and_month,
     year_earlier,
 )
 from tracker.core.vintages import current_rows
@@ -279,8 +280,8 @@ def fiscal_series(current: pd.DataFrame) -> pd.DataFrame:
     fiscal = is_fiscal_year(start, end)
     rows = current.loc[fiscal, [c for c in _ANNUAL if c != "year"]]
     return rows.assign(
-        year=end[fiscal].year.to_numpy(),
-        year_start_month=start[fiscal].month.to_numpy(),
+        year=year_and_month(end[fiscal])[0],
+        year_start_month=year_and_month(start[fiscal])[1],
         is_derived=False,
     )
 

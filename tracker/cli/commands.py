@@ -20,7 +20,6 @@ from tracker.analysis.whatif import SimulationTooLarge
 from tracker.core.failures import DataInvalid
 from tracker.core.statuses import NOT_JUDGED
 from tracker.core.text import printable
-from tracker.importers import run_import as import_file
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
 from tracker.output.render import safe_csv, text_cell, versus_target
 from tracker.validation.tables import STATUS_COLUMNS
@@ -367,6 +366,9 @@ def run_import(args: argparse.Namespace) -> int:
     spec = getattr(args, "spec", None)
     if spec is not None and not spec.is_file():
         raise DatasetsError(EXIT_USAGE, [f"tracker: spec not found: {spec}"])
+    # Imported here: the importers' tables cost every other command's start-up.
+    from tracker.importers import run_import as import_file
+
     try:
         result = import_file(
             args.kind,

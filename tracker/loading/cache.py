@@ -1,14 +1,15 @@
-"""A record of panels found valid, so that commands which only read (``status``, ``report``,
-``audit``, ``whatif``) do not check an unchanged panel again. ``tracker validate`` always
+"""A record of files found valid, so that commands which only read (``status``, ``report``,
+``audit``, ``whatif``) do not check unchanged files again. ``tracker validate`` always
 checks in full.
 
-A panel is recorded under a key: the SHA-256 of its bytes, of the files its row rules read
-(``sources.csv`` for sources and publication days, ``fx_rates.csv`` for rates) and of the
-code of the rules. Change any of them and the key changes, so the panel is checked again. A
-record is an empty file named by its key, in a folder outside ``datasets/``:
+A check is recorded under a key: the SHA-256 of the bytes of the files it read (the four
+CSV files; or a panel with the CSV files its row rules read), of the code of the rules and
+of the versions of the libraries the rules use. Change any of them and the key changes, so
+the files are checked again. A record is an empty file named by its key, in a folder
+outside ``datasets/``:
 ``$TRACKER_CACHE_DIR``, else ``$XDG_CACHE_HOME/trade-target-tracker``, else
 ``~/.cache/trade-target-tracker``. A folder that cannot be written only turns the record
-off: the panel is then checked every time, never trusted unchecked.
+off: the files are then checked every time, never trusted unchecked.
 """
 
 from __future__ import annotations
@@ -16,18 +17,20 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
-__all__ = ["CACHE_ENV", "cache_folder", "is_known_valid", "panel_key", "record_valid"]
+__all__ = ["CACHE_ENV", "cache_folder", "files_key", "is_known_valid", "record_valid"]
 
 #: The environment variable naming the folder of records.
 CACHE_ENV = "TRACKER_CACHE_DIR"
 _APP = "trade-target-tracker"
-#: The files beside a panel whose content its row rules read.
-_RULE_INPUTS = ("sources.csv", "fx_rates.csv")
-#: The packages holding the rules a panel is checked against.
+#: The packages holding the rules files are checked against.
 _RULE_CODE = ("core", "validation")
+#: The libraries the rules use: their cell checks, the countries they know.
+_RULE_LIBRARIES = ("pandera", "pycountry")
 _CHUNK_BYTES = 1 << 20
 
 
@@ -55,9 +58,11 @@ def _digest(path: Path, into) -> None:
 
 @cache
 def _rules_digest() -> str:
-    """The SHA-256 of the code of the rules, read once per process."""
+    """The SHA-256 of the code of the rules and of its libraries' versions, once per process."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
+    for library in _RULE_LIBRARIES:
+        digest.update(f"{library}=={version(library)}\0".encode())
     for folder in _RULE_CODE:
         for source in sorted((package / folder).glob("*.py")):
             digest.update(source.name.encode())
@@ -65,30 +70,32 @@ def _rules_digest() -> str:
     return digest.hexdigest()
 
 
-def panel_key(panel: Path) -> str:
-    """The key a panel's check is recorded under: its bytes, the files its rules read
-    beside it, and the rules' code.
+def files_key(paths: Iterable[Path]) -> str:
+    """The key a check of these files is recorded under: their names and bytes (a missing
+    file counts as missing), and the rules' code.
 
     Examples
     --------
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "p.parquet").write_bytes(b"one")
-    >>> first = panel_key(folder / "p.parquet")
+    >>> first = files_key([folder / "p.parquet", folder / "sources.csv"])
     >>> _ = (folder / "sources.csv").write_text("source_id\\n")
-    >>> first != panel_key(folder / "p.parquet") and len(first) == 64
+    >>> first != files_key([folder / "p.parquet", folder / "sources.csv"]) and len(first) == 64
     True
     """
     digest = hashlib.sha256(_rules_digest().encode())
-    for path in (panel, *(panel.parent / name for name in _RULE_INPUTS)):
-        digest.update(path.name.encode())
-        if path.is_file():
+    for path in paths:
+        # Name and size first: where one file ends and the next begins is part of the key.
+        size = path.stat().st_size if path.is_file() else -1
+        digest.update(f"\0{path.name}\0{size}\0".encode())
+        if size >= 0:
             _digest(path, digest)
     return digest.hexdigest()
 
 
 def is_known_valid(key: str) -> bool:
-    """Whether a panel with this key was checked in full and found valid.
+    """Whether files with this key were checked in full and found valid.
 
     Examples
     --------
@@ -99,7 +106,7 @@ def is_known_valid(key: str) -> bool:
 
 
 def record_valid(key: str) -> None:
-    """Record a panel checked in full and found valid (written whole, by rename).
+    """Record files checked in full and found valid (written whole, by rename).
 
     Examples
     --------
@@ -115,5 +122,5 @@ def record_valid(key: str) -> None:
         handle, name = tempfile.mkstemp(dir=folder, prefix=".new-")
         os.close(handle)
         os.replace(name, folder / key)
-    except OSError:  # no record: the next run checks the panel again
+    except OSError:  # no record: the next run checks the files again
         return

@@ -16,7 +16,7 @@ import pandas as pd
 
 from tracker.core.failures import DataInvalid, Failure
 from tracker.core.vocabulary import SERIES_KEY
-from tracker.loading.cache import is_known_valid, panel_key, record_valid
+from tracker.loading.cache import files_key, is_known_valid, record_valid
 from tracker.loading.commit import JOURNAL
 from tracker.loading.files import open_panels, read_datasets
 from tracker.loading.observation_tables import ObservationTable, PanelTable
@@ -114,21 +114,40 @@ def _typed(frames: dict[str, pd.DataFrame], directory: Path, panels: list[PanelT
     return Datasets(sources, type_targets(frames["targets"], sources, fx), fx, tables, directory)
 
 
+#: The CSV files a panel's row rules read: sources (and their publication days), rates.
+_PANEL_RULE_INPUTS = ("sources", "fx_rates")
+
+
+def _keys(directory: Path, panels: list[PanelTable]) -> tuple[str, dict[str, str]]:
+    """The record keys of the CSV files' check and of each panel's."""
+    tables = files_key(directory / file for file in FILES.values())
+    beside = [directory / FILES[name] for name in _PANEL_RULE_INPUTS]
+    return tables, {panel.file: files_key([panel.path, *beside]) for panel in panels}
+
+
 def _check(
     directory: Path, trust_checked: bool = False
 ) -> tuple[dict[str, pd.DataFrame], list[PanelTable], list[Failure]]:
-    """Read and validate; with ``trust_checked``, a panel recorded valid as it is now
-    (:mod:`tracker.loading.cache`) is neither read nor checked again."""
+    """Read and validate; with ``trust_checked``, files recorded valid as they are now
+    (:mod:`tracker.loading.cache`) are not checked again, and such a panel is not read."""
+    opened, problems = open_panels(directory)
+    # Keyed before reading: a file replaced meanwhile is checked again next time, never
+    # trusted under the key of what was read.
+    tables_key, panel_keys = _keys(directory, opened) if trust_checked else (None, {})
     frames, failures = read_datasets(directory)
     if (directory / JOURNAL).exists():
         rule = "an import was interrupted while writing; the next import finishes it"
         failures.append(Failure(JOURNAL, None, None, "", rule))
-    failures += validate_frames(frames)
-    opened, problems = open_panels(directory)
+    if not (tables_key and is_known_valid(tables_key)):
+        found = validate_frames(frames)
+        # Recorded only when every file was read and none has an error.
+        if tables_key and not failures and not any(f.severity == "error" for f in found):
+            record_valid(tables_key)
+        failures += found
     published, rates = publication_days(frames), rate_keys(frames)
     panels = []
     for panel in opened:
-        key = panel_key(panel.path) if trust_checked else None
+        key = panel_keys.get(panel.file)
         if key and is_known_valid(key):
             panels.append(panel)
             continue
@@ -167,9 +186,9 @@ def load_datasets(directory: Path | str = "datasets") -> Datasets:
     -------
     Datasets
 
-    A panel found valid before, unchanged and with the same ``sources.csv``,
-    ``fx_rates.csv`` and rules, is not checked again (:mod:`tracker.loading.cache`);
-    :func:`check_datasets` always checks in full.
+    CSV files found valid before, unchanged and under the same rules, are not checked again,
+    nor is a panel found valid with the same ``sources.csv``, ``fx_rates.csv`` and rules
+    (:mod:`tracker.loading.cache`); :func:`check_datasets` always checks in full.
 
     Raises
     ------

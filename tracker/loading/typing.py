@@ -12,7 +12,13 @@ import pandas as pd
 
 from tracker.core.coding import factorize, per_distinct
 from tracker.core.figures import parse_figure
-from tracker.core.periods import CALENDAR_START_MONTH, is_full_year, latest_day, spans_frame
+from tracker.core.periods import (
+    CALENDAR_START_MONTH,
+    is_full_year,
+    latest_day,
+    spans_frame,
+    year_and_month,
+)
 from tracker.core.units import to_usd_mn
 from tracker.core.vintages import current_rows
 from tracker.core.vocabulary import (
@@ -200,10 +206,8 @@ def type_observations(
         obs["growth_pct"], lambda cells: pd.to_numeric(cells.replace("", None)).astype(float)
     )
     obs = obs.join(spans_frame(obs["span"]))
-    obs["is_full_year"] = is_full_year(
-        pd.PeriodIndex(obs["span_start"]), pd.PeriodIndex(obs["span_end"])
-    )
-    obs["year"] = obs["span_end"].dt.year.astype(int)
+    obs["is_full_year"] = is_full_year(obs["span_start"], obs["span_end"]).to_numpy()
+    obs["year"] = year_and_month(obs["span_end"])[0]
     by_source = sources.set_index("source_id")
     obs["published_on"] = per_distinct(
         obs["source_id"], lambda ids: ids.map(by_source["published_on"])
