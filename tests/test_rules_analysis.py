@@ -294,6 +294,7 @@ def test_answer_on_ten_percent_growth(ten_percent):
             "seed": 3,
             "reason": "",
             "rates_pct": pytest.approx({2021: 10.0, 2022: 10.0, 2023: 10.0}),
+            "rates_left_out_pct": {},
         },
     }
 

@@ -80,6 +80,51 @@ def test_historical_rates_only_between_consecutive_years():
     assert rates.tolist() == pytest.approx([1000 / 800 - 1, 900 / 1000 - 1])
 
 
+def _typed(values: dict[int, float], typed: dict[int, str]) -> pd.DataFrame:
+    """A judged series whose ``typed`` years were typed as written (the rest imported)."""
+    series = _series(values)
+    return series.assign(figure_as_written=[typed.get(year, "") for year in values])
+
+
+# 2017 typed as $80 million beside about $800 million a year: a slip (0.095 x 2018's).
+_SLIPPED = {2017: 80, 2018: 840, 2019: 760, 2020: 790, 2021: 1200, 2022: 1400, 2023: 1130}
+
+
+def test_rates_next_to_a_possible_unit_slip_are_left_out():
+    rates = historical_rates(_typed(_SLIPPED, {2017: "$80 million"}))
+    assert rates.index.tolist() == [2019, 2020, 2021, 2022, 2023]  # no 2018: +950%
+    assert rates[2019] == pytest.approx(760 / 840 - 1)
+
+
+def test_an_imported_fivefold_move_is_a_rate_like_any_other():
+    rates = historical_rates(_typed(_SLIPPED, {}))
+    assert rates[2018] == pytest.approx(840 / 80 - 1)
+
+
+def test_a_slip_is_judged_with_the_year_after_the_until_year():
+    # 2020 is 6 x 2019 but close to 2021: not a slip, though 2021 is after `until`.
+    series = _typed({2018: 90, 2019: 100, 2020: 600, 2021: 700}, {2020: "$600 million"})
+    assert historical_rates(series, until=2020).to_dict() == pytest.approx(
+        {2019: 100 / 90 - 1, 2020: 600 / 100 - 1}
+    )
+
+
+def test_the_probability_resamples_as_if_the_slipped_year_were_absent():
+    slipped = _typed({**_SLIPPED, 2024: 1200}, {2017: "$80 million"})
+    without = slipped[slipped["year"] != 2017]
+    chance = meet_probability(ROW, slipped, 3000, seed=5)
+    assert chance.left_out.to_dict() == pytest.approx({2018: 840 / 80 - 1})
+    assert chance.rates.to_dict() == pytest.approx(historical_rates(without).to_dict())
+    assert chance.probability == meet_probability(ROW, without, 3000, seed=5).probability
+
+
+def test_too_few_rates_says_which_were_left_out():
+    series = _typed({2021: 80, 2022: 800, 2023: 900, 2024: 1200}, {2021: "$80 million"})
+    chance = meet_probability(ROW, series, 100, seed=0)
+    assert chance.probability is None
+    assert "left out, next to a possible unit slip: 2022" in chance.reason
+
+
 def test_probability_is_one_when_history_always_beats_the_required_rate():
     required = (2000 / 1200) ** (1 / 3) - 1  # 18.6%
     history = _series({2020: 500, 2021: 600, 2022: 720, 2023: 870, 2024: 1200})  # >= 20%
@@ -165,6 +210,39 @@ def test_cli_text_for_the_tajikistan_target(run_cli):
     expected = 100 * ((2000 / 1200) ** (1 / 3) - 1)
     assert f"growth needed     {expected:+.2f}% a year" in out
     assert f"at +20.0% a year: {1200 * 1.2**3:,.1f} USD mn in 2027, met" in out
+
+
+def test_cli_names_the_rate_left_out_next_to_the_2017_slip(run_cli):
+    code, out = run_cli(
+        "whatif",
+        "kaz-tjk-2bn-2027",
+        "--as-of",
+        "2026-11-30",
+        "--simulate",
+        "500",
+        "--datasets",
+        str(SHIPPED),
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    chance = json.loads(out)["probability"]
+    # 2017: $80 million typed (news); 2018: 841.8857 USD mn from BNS, ten times more.
+    assert chance["rates_left_out_pct"] == pytest.approx(
+        {"2018": 100 * (841.8857 / 80 - 1)}, abs=1e-3
+    )
+    assert "2018" not in chance["rates_pct"] and "2019" in chance["rates_pct"]
+    code, text = run_cli(
+        "whatif",
+        "kaz-tjk-2bn-2027",
+        "--as-of",
+        "2026-11-30",
+        "--simulate",
+        "500",
+        "--datasets",
+        str(SHIPPED),
+    )
+    assert "not resampled, next to a possible unit slip (audit `jump`): 2018 (+952.4%)" in text
 
 
 def test_cli_unknown_target_is_a_usage_error(run_cli):

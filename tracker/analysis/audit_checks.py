@@ -23,6 +23,7 @@ from tracker.analysis.findings import (
     with_bounds,
 )
 from tracker.analysis.gaps import compute_gaps
+from tracker.analysis.jumps import SIDES, possible_slips
 from tracker.analysis.series import annual_series, mirror_of
 from tracker.core.growth import change
 from tracker.core.params import JUMP_FACTOR, MIRROR_TOLERANCE
@@ -106,44 +107,19 @@ def _mirrors(current: pd.DataFrame) -> list[dict]:
     return findings
 
 
-#: The years beside a year, in the words of a jump's message.
-SIDES = ("before", "after")
-
-
 def _jumps(current: pd.DataFrame) -> list[dict]:
-    """A typed full year JUMP_FACTOR times above or below each adjacent year present.
-
-    Only the year just before and just after count: 2017 against 2020 is three years of
-    growth, not a unit slip.
-    """
+    """Every possible unit slip (:func:`tracker.analysis.jumps.possible_slips`)."""
     typed = current.loc[current["figure_as_written"] != "", ["file", "line", *SERIES_KEY]]
     # Only series with a typed figure can show a slip: the others are not summed. (Their
     # reporters first: a cheap cut before each row's whole key is looked up.)
     near = current[current["reporter"].isin(typed["reporter"].unique())]
     of_typed = near[matching_rows(near, typed[SERIES_KEY])]
     series = annual_series(of_typed).dropna(subset=["line"]).astype({"line": int})
-    typed = typed[["file", "line"]].assign(_typed=True)
-    series = series.merge(typed, on=["file", "line"], how="left")
-    grouped = series.groupby(SERIES_KEY, observed=True)
-    ratios = {}
-    for side, step in zip(SIDES, (1, -1), strict=True):
-        neighbour = grouped[["year", "value_usd_mn"]].shift(step)
-        adjacent = (series["year"] - neighbour["year"]).abs() == 1
-        series[f"year_{side}"] = neighbour["year"]
-        series[f"value_{side}"] = neighbour["value_usd_mn"]
-        ratios[side] = (series["value_usd_mn"] / neighbour["value_usd_mn"]).where(adjacent)
-    ratios = pd.DataFrame(ratios)
-    series = series.assign(ratio_before=ratios["before"], ratio_after=ratios["after"])
-    up = (ratios >= JUMP_FACTOR) | ratios.isna()
-    down = (ratios <= 1 / JUMP_FACTOR) | ratios.isna()
-    has_neighbour = ratios.notna().any(axis=1)
-    # A unit slip is a typing error: imported tables come with their unit, checked on
-    # import, and small partners' trade does jump fivefold.
-    flagged = has_neighbour & (up.all(axis=1) | down.all(axis=1)) & series["_typed"].notna()
+    series = possible_slips(series, SERIES_KEY)
     findings = []
     columns = ["year", "value_usd_mn", "file", "line", "source_id"]
     columns += [f"{name}_{side}" for name in ("year", "value", "ratio") for side in SIDES]
-    flagged = series[flagged].assign(span=lambda years: years["year"].astype(str))
+    flagged = series[series["is_slip"]].assign(span=lambda years: years["year"].astype(str))
     for row in records(flagged, columns):
         shown_sides = [
             f"{row[f'ratio_{side}']:.2f}x the year {side} "

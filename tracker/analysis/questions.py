@@ -156,5 +156,6 @@ def answer(
             "seed": chance.seed,
             "reason": chance.reason,
             "rates_pct": {int(y): 100 * r for y, r in chance.rates.items()},
+            "rates_left_out_pct": {int(y): 100 * r for y, r in chance.left_out.items()},
         }
     return result

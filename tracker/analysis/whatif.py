@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tracker.analysis.jumps import possible_slips
 from tracker.core.growth import annual_rate, change, compound, compound_path, is_met
 from tracker.core.params import MAX_SIMULATED_VALUES, MIN_HISTORICAL_RATES
 
@@ -165,10 +166,33 @@ def sensitivity(row: pd.Series, rates: Sequence[float], deadlines: Sequence[int]
     )
 
 
+def _rates(series: pd.DataFrame, until: int | None) -> tuple[pd.Series, pd.Series]:
+    """Growth between consecutive years: the rates kept, and those next to a possible slip."""
+    points = series.sort_values("year", ignore_index=True)
+    if "figure_as_written" not in points:  # given without its figures: none was typed
+        points = points.assign(figure_as_written="")
+    # Slips are judged on the whole series: the until year's slip needs its year after.
+    is_slip = possible_slips(points, by=[])["is_slip"].to_numpy()
+    if until is not None:
+        kept = (points["year"] <= until).to_numpy()
+        points, is_slip = points[kept], is_slip[kept]
+    years, values = points["year"].to_numpy(), points["value_usd_mn"].to_numpy()
+    consecutive = np.diff(years) == 1
+    near_slip = is_slip[:-1] | is_slip[1:]
+    rates = change(values[:-1], values[1:])
+    return tuple(
+        pd.Series(rates[which], index=years[1:][which], name="growth")
+        for which in (consecutive & ~near_slip, consecutive & near_slip)
+    )
+
+
 def historical_rates(series: pd.DataFrame, until: int | None = None) -> pd.Series:
     """Year-on-year growth between consecutive reported years, indexed by the later year.
 
-    A gap in the series gives no rate: growth over several years is not one year's.
+    A gap in the series gives no rate: growth over several years is not one year's. Nor
+    does a year next to a possible unit slip (a typed figure far off the years beside it,
+    :func:`~tracker.analysis.jumps.possible_slips`; without ``figure_as_written``, no
+    year was typed).
 
     Examples
     --------
@@ -176,14 +200,12 @@ def historical_rates(series: pd.DataFrame, until: int | None = None) -> pd.Serie
     ...     "value_usd_mn": [100.0, 110.0, 99.0, 150.0]})
     >>> historical_rates(series).round(6).to_dict()  # no rate across the 2022 gap
     {2020: 0.1, 2021: -0.1}
+    >>> typed = series.assign(figure_as_written=["", "", "$9.9 million", ""],
+    ...     value_usd_mn=[100.0, 110.0, 9.9, 150.0])  # 2021 typed in millions for billions?
+    >>> historical_rates(typed).round(6).to_dict()
+    {2020: 0.1}
     """
-    points = series.sort_values("year")
-    if until is not None:
-        points = points[points["year"] <= until]
-    years, values = points["year"].to_numpy(), points["value_usd_mn"].to_numpy()
-    consecutive = np.diff(years) == 1
-    rates = change(values[:-1], values[1:])
-    return pd.Series(rates[consecutive], index=years[1:][consecutive], name="growth")
+    return _rates(series, until)[0]
 
 
 class SimulationTooLarge(ValueError):
@@ -224,6 +246,8 @@ class Probability:
     reason: str = ""
     paths: np.ndarray | None = None
     years: np.ndarray | None = None
+    #: Rates not drawn from: next to a possible unit slip, by the later year.
+    left_out: pd.Series = field(default_factory=lambda: pd.Series(dtype=float, name="growth"))
 
 
 def meet_probability(
@@ -267,26 +291,25 @@ def meet_probability(
             pd.Series(dtype=float),
             "no baseline: the judged series has no full-year value",
         )
-    rates = historical_rates(judged, until=int(base_year))
+    rates, left_out = _rates(judged, until=int(base_year))
     end = int(deadline if deadline is not None else row["deadline_year"])
     years = end - int(base_year)
     if simulations * years > MAX_SIMULATED_VALUES:  # refused before any history is read
         raise SimulationTooLarge(simulations, years)
     if len(rates) < MIN_HISTORICAL_RATES:
         years = ", ".join(str(y) for y in rates.index) or "none"
+        if len(left_out):
+            years += (
+                f"; left out, next to a possible unit slip: {', '.join(map(str, left_out.index))}"
+            )
         reason = (
             f"only {len(rates)} year-on-year growth rate(s) in {row['judged_by']}'s "
             f"series (years: {years}); at least {MIN_HISTORICAL_RATES} are needed"
         )
-        return Probability(None, simulations, seed, rates, reason)
+        return Probability(None, simulations, seed, rates, reason, left_out=left_out)
     if end <= base_year:
-        return Probability(
-            None,
-            simulations,
-            seed,
-            rates,
-            f"the deadline {end} is not after the baseline year {int(base_year)}",
-        )
+        reason = f"the deadline {end} is not after the baseline year {int(base_year)}"
+        return Probability(None, simulations, seed, rates, reason, left_out=left_out)
     generator = np.random.default_rng(seed)
     draws = generator.choice(rates.to_numpy(), size=(simulations, years))
     paths = compound_path(float(row["baseline_usd_mn"]), draws, axis=1)
@@ -299,4 +322,5 @@ def meet_probability(
         "",
         paths,
         np.arange(int(base_year) + 1, end + 1),
+        left_out,
     )

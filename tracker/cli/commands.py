@@ -18,10 +18,10 @@ from tracker.analysis.gaps import compute_gaps
 from tracker.analysis.questions import answer
 from tracker.analysis.whatif import SimulationTooLarge
 from tracker.core.failures import DataInvalid
-from tracker.core.statuses import NOT_JUDGED
 from tracker.core.text import printable
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
-from tracker.output.render import safe_csv, text_cell, versus_target
+from tracker.output.render import safe_csv, text_cell
+from tracker.output.whatif_text import whatif_lines
 from tracker.validation.tables import STATUS_COLUMNS
 
 __all__ = [
@@ -276,10 +276,6 @@ def _judged_by(args: argparse.Namespace) -> str | None:
     return None if args.judged_by == "own" else "partner"
 
 
-def _usd_mn_text(value_mn: float) -> str:
-    return f"{value_mn:,.1f} USD mn"
-
-
 def run_whatif(args: argparse.Namespace) -> int:
     """``tracker whatif``: what it would take to meet one target.
 
@@ -299,51 +295,8 @@ def run_whatif(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(answer, indent=2, default=float))
         return EXIT_OK
-    if answer["status"] == NOT_JUDGED:
-        head = (
-            f"{answer['target_id']}: a potential of {answer['target_usd_mn']:,.0f} USD mn, "
-            "tracked, not judged"
-        )
-    else:
-        assumed = " (assumed)" if answer["is_deadline_assumed"] else ""
-        value = answer["target_usd_mn"]
-        head = (
-            f"{answer['target_id']}: "
-            f"{'no value yet' if value is None else f'{value:,.0f} USD mn'} by "
-            f"{answer['deadline_year']}{assumed}, status {answer['status']} "
-            f"({answer['mirror_status']} on the other side's statistics)"
-        )
-    print(
-        head
-        if answer["asked_for"] == answer["target_id"]
-        else f"{head} (newest statement of {answer['asked_for']})"
-    )
-    if "reason" in answer:
-        print(f"  {answer['reason']}")
-        return EXIT_OK
-    print(
-        f"  baseline {answer['baseline_usd_mn']:,.1f} USD mn in {answer['baseline_year']}"
-        f" ({answer['judged_by']}'s statistics, {answer['baseline_kind']})"
-    )
-    if answer["growth_hist_pct"] is not None:
-        print(f"  historical growth {answer['growth_hist_pct']:+.2f}% a year")
-    if answer["growth_needed_pct"] is not None:
-        print(f"  growth needed     {answer['growth_needed_pct']:+.2f}% a year")
-    for s in answer["scenarios"]:
-        against = versus_target(s["shortfall_usd_mn"], _usd_mn_text)
-        verdict = f"met, {against}" if s["is_met"] else against
-        print(
-            f"  at {s['growth_pct']:+.1f}% a year: {s['projected_usd_mn']:,.1f} USD mn in "
-            f"{answer['deadline_year']}, {verdict}"
-        )
-    chance = answer["probability"]
-    if chance is not None:
-        print(
-            f"  probability of meeting it: {chance['value']:.1%} ({chance['simulations']:,} "
-            f"resampled paths, seed {chance['seed']})"
-            if chance["value"] is not None
-            else f"  probability unavailable: {chance['reason']}"
-        )
+    for line in whatif_lines(answer):
+        say(line)
     return EXIT_OK
 
 
