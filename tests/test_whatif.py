@@ -213,18 +213,9 @@ def test_cli_text_for_the_tajikistan_target(run_cli):
 
 
 def test_cli_names_the_rate_left_out_next_to_the_2017_slip(run_cli):
-    code, out = run_cli(
-        "whatif",
-        "kaz-tjk-2bn-2027",
-        "--as-of",
-        "2026-11-30",
-        "--simulate",
-        "500",
-        "--datasets",
-        str(SHIPPED),
-        "--format",
-        "json",
-    )
+    argv = ["whatif", "kaz-tjk-2bn-2027", "--as-of", "2026-11-30", "--simulate", "500"]
+    argv += ["--datasets", str(SHIPPED)]
+    code, out = run_cli(*argv, "--format", "json")
     assert code == 0, out
     chance = json.loads(out)["probability"]
     # 2017: $80 million typed (news); 2018: 841.8857 USD mn from BNS, ten times more.
@@ -232,16 +223,7 @@ def test_cli_names_the_rate_left_out_next_to_the_2017_slip(run_cli):
         {"2018": 100 * (841.8857 / 80 - 1)}, abs=1e-3
     )
     assert "2018" not in chance["rates_pct"] and "2019" in chance["rates_pct"]
-    code, text = run_cli(
-        "whatif",
-        "kaz-tjk-2bn-2027",
-        "--as-of",
-        "2026-11-30",
-        "--simulate",
-        "500",
-        "--datasets",
-        str(SHIPPED),
-    )
+    _, text = run_cli(*argv)
     assert "not resampled, next to a possible unit slip (audit `jump`): 2018 (+952.4%)" in text
 
 
