@@ -625,6 +625,8 @@ def _run(workdir: Path, countries: list[str], timeout_s: float) -> None:
     if both:
         ratio = status.wall_s / peer.wall_s
         _goal("status <= 2 x peer's time", ratio <= STATUS_PEER_RATIO_GOAL, f"{ratio:.2f} x")
+        if startup.finished:
+            print(f"  (start-up alone: {startup.wall_s / peer.wall_s:.2f} x the peer's time)")
         print("  " + _agreement(status.stdout, workdir / "peer.csv"))
     else:
         _goal("status <= 2 x peer's time", False, "no ratio: a run failed")

@@ -48,6 +48,11 @@ def test_a_figure_not_typed_is_never_a_slip():
     assert not possible_slips(series, by=["key"])["is_slip"].any()
 
 
+def test_a_missing_figure_was_not_typed():
+    series = _series([("a", 2020, 800.0, ""), ("a", 2021, 80.0, None), ("a", 2022, 900.0, "")])
+    assert not possible_slips(series, by=["key"])["is_slip"].any()
+
+
 def test_years_of_another_series_are_not_neighbours():
     # The last year of one series and the first of the next are a year apart in the frame.
     series = _series([("a", 2018, 100.0, ""), ("b", 2019, 1000.0, "x"), ("b", 2020, 1100.0, "")])

@@ -122,7 +122,24 @@ def test_too_few_rates_says_which_were_left_out():
     series = _typed({2021: 80, 2022: 800, 2023: 900, 2024: 1200}, {2021: "$80 million"})
     chance = meet_probability(ROW, series, 100, seed=0)
     assert chance.probability is None
-    assert "left out, next to a possible unit slip: 2022" in chance.reason
+    assert chance.reason == (
+        "only 2 year-on-year growth rate(s) in KAZ's series (years: 2023, 2024; left out, "
+        "next to a possible unit slip: 2022); at least 3 are needed"
+    )
+    assert chance.left_out.to_dict() == pytest.approx({2022: 800 / 80 - 1})
+
+
+def test_a_deadline_not_after_the_baseline_still_lists_the_rates_left_out():
+    slipped = _typed({**_SLIPPED, 2024: 1200}, {2017: "$80 million"})
+    chance = meet_probability(ROW, slipped, 100, seed=0, deadline=2024)
+    assert chance.probability is None and "not after the baseline" in chance.reason
+    assert chance.left_out.index.tolist() == [2018]
+
+
+def test_a_series_given_without_its_figures_has_no_slip():
+    # No figure_as_written column: nothing was typed, so a tenfold move is growth.
+    rates = historical_rates(_series({2020: 100, 2021: 1000, 2022: 1100}))
+    assert rates.to_dict() == pytest.approx({2021: 9.0, 2022: 0.1})
 
 
 def test_probability_is_one_when_history_always_beats_the_required_rate():

@@ -52,7 +52,7 @@ def possible_slips(series: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     >>> round(float(slips["ratio_after"][0]), 4) == round(80 / 840, 4)
     True
     """
-    neighbours = series.groupby(by, observed=True, sort=False) if by else series
+    neighbours = series.groupby(by) if by else series
     columns = {}
     for side, step in zip(SIDES, _STEPS, strict=True):
         neighbour = neighbours[["year", "value_usd_mn"]].shift(step)

@@ -168,7 +168,7 @@ def sensitivity(row: pd.Series, rates: Sequence[float], deadlines: Sequence[int]
 
 def _rates(series: pd.DataFrame, until: int | None) -> tuple[pd.Series, pd.Series]:
     """Growth between consecutive years: the rates kept, and those next to a possible slip."""
-    points = series.sort_values("year", ignore_index=True)
+    points = series.sort_values("year")
     if "figure_as_written" not in points:  # given without its figures: none was typed
         points = points.assign(figure_as_written="")
     # Slips are judged on the whole series: the until year's slip needs its year after.
@@ -299,9 +299,8 @@ def meet_probability(
     if len(rates) < MIN_HISTORICAL_RATES:
         years = ", ".join(str(y) for y in rates.index) or "none"
         if len(left_out):
-            years += (
-                f"; left out, next to a possible unit slip: {', '.join(map(str, left_out.index))}"
-            )
+            slips = ", ".join(str(y) for y in left_out.index)
+            years += f"; left out, next to a possible unit slip: {slips}"
         reason = (
             f"only {len(rates)} year-on-year growth rate(s) in {row['judged_by']}'s "
             f"series (years: {years}); at least {MIN_HISTORICAL_RATES} are needed"
