@@ -390,6 +390,18 @@ def test_jumps_are_against_adjacent_years_only(later_year, flagged):
         )
 
 
+def test_a_year_summed_from_months_is_a_neighbour():
+    """2018 is twelve months of $70 m, summed: $840 m. The $80 m typed for 2017 is 80/840 =
+    0.10x it, a slip candidate; the summed year itself was not typed, so never one."""
+    months = [observation(f"2018-{month:02d}", 70.0, "2019-03-01") for month in range(1, 13)]
+    rows = [observation(2017, 80.0, "2018-03-01"), *months, observation(2019, 760.0, "2020-03-01")]
+    findings = _audit(rows)
+    assert findings.loc[findings["check"] == "jump", "span"].tolist() == ["2017"]
+    assert findings.loc[findings["check"] == "jump", "message"].iloc[0] == (
+        "$80 m in 2017 is 0.10x the year after (2018: $840 m): a factor of 5 or more, a unit slip?"
+    )
+
+
 # --- h: sources dated to a year ---------------------------------------------------------------
 
 

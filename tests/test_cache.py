@@ -126,9 +126,28 @@ def test_validate_always_checks_the_csv_files_in_full(tmp_path, table_checks, ru
     assert table_checks == [4] * 3
 
 
+def test_a_file_replaced_while_it_is_checked_is_not_trusted_later(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "records"))
+    bad = TARGETS.replace("KAZ,TJK", "KAZ,XXX", 1)
+    folder = write_dataset(tmp_path / "d", targets=bad)
+    real = datasets.read_datasets
+
+    def replaced_first(directory):
+        (folder / "targets.csv").write_text(TARGETS)  # a good file arrives meanwhile
+        return real(directory)
+
+    monkeypatch.setattr(datasets, "read_datasets", replaced_first)
+    load_datasets(folder)  # keyed on the bad bytes, checks the good ones
+    monkeypatch.setattr(datasets, "read_datasets", real)
+    (folder / "targets.csv").write_text(bad)  # the bad file back
+    with pytest.raises(DataInvalid, match="validation error"):
+        load_datasets(folder)
+
+
 def test_where_one_file_ends_is_part_of_the_key(tmp_path):
     one, other = tmp_path / "one", tmp_path / "other"
-    for folder, (a, b) in ((one, ("ab", "c")), (other, ("a", "bc"))):
+    # Without the sizes, both folders hash the same stream of names and bytes.
+    for folder, (a, b) in ((one, ("p", "\0y\0q")), (other, ("p\0y\0", "q"))):
         folder.mkdir()
         (folder / "x").write_text(a)
         (folder / "y").write_text(b)

@@ -240,8 +240,11 @@ def test_cli_names_the_rate_left_out_next_to_the_2017_slip(run_cli):
         {"2018": 100 * (841.8857 / 80 - 1)}, abs=1e-3
     )
     assert "2018" not in chance["rates_pct"] and "2019" in chance["rates_pct"]
+    left_out = "not resampled, next to a possible unit slip (audit `jump`): 2018 (+952.4%)"
     _, text = run_cli(*argv)
-    assert "not resampled, next to a possible unit slip (audit `jump`): 2018 (+952.4%)" in text
+    assert left_out in text
+    _, text = run_cli(*argv, "--deadline", "2024")  # no probability: the rate is still named
+    assert "probability unavailable: the deadline 2024 is not after" in text and left_out in text
 
 
 def test_cli_unknown_target_is_a_usage_error(run_cli):

@@ -114,8 +114,10 @@ def _jumps(current: pd.DataFrame) -> list[dict]:
     # reporters first: a cheap cut before each row's whole key is looked up.)
     near = current[current["reporter"].isin(typed["reporter"].unique())]
     of_typed = near[matching_rows(near, typed[SERIES_KEY])]
-    series = annual_series(of_typed).dropna(subset=["line"]).astype({"line": int})
-    series = possible_slips(series, SERIES_KEY)
+    # Years summed from months are neighbours like any other, never slips themselves (their
+    # figure was not typed), and have no row to cite.
+    series = possible_slips(annual_series(of_typed), SERIES_KEY)
+    series = series.dropna(subset=["line"]).astype({"line": int})
     findings = []
     columns = ["year", "value_usd_mn", "file", "line", "source_id"]
     columns += [f"{name}_{side}" for name in ("year", "value", "ratio") for side in SIDES]

@@ -3,8 +3,8 @@
 checks in full.
 
 A check is recorded under a key: the SHA-256 of the bytes of the files it read (the four
-CSV files; or a panel with the CSV files its row rules read), of the code of the rules and
-of the versions of the libraries the rules use. Change any of them and the key changes, so
+CSV files; or a panel with the CSV files its row rules read), of the code that reads and
+checks them and of the versions of the libraries it uses. Change any of them and the key changes, so
 the files are checked again. A record is an empty file named by its key, in a folder
 outside ``datasets/``:
 ``$TRACKER_CACHE_DIR``, else ``$XDG_CACHE_HOME/trade-target-tracker``, else
@@ -27,10 +27,12 @@ __all__ = ["CACHE_ENV", "cache_folder", "files_key", "is_known_valid", "record_v
 #: The environment variable naming the folder of records.
 CACHE_ENV = "TRACKER_CACHE_DIR"
 _APP = "trade-target-tracker"
-#: The packages holding the rules files are checked against.
-_RULE_CODE = ("core", "validation")
-#: The libraries the rules use: their cell checks, the countries they know.
-_RULE_LIBRARIES = ("pandera", "pycountry")
+#: The packages holding the rules files are checked against, and the code that reads the
+#: files for them and decides what is checked.
+_RULE_CODE = ("core", "validation", "loading")
+#: The libraries that read the files and check them: cells as parsed, cell checks, the
+#: countries known.
+_RULE_LIBRARIES = ("pandas", "pyarrow", "pandera", "pycountry")
 _CHUNK_BYTES = 1 << 20
 
 
@@ -58,7 +60,7 @@ def _digest(path: Path, into) -> None:
 
 @cache
 def _rules_digest() -> str:
-    """The SHA-256 of the code of the rules and of its libraries' versions, once per process."""
+    """The SHA-256 of the rules' code and of their libraries' versions, once per process."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for library in _RULE_LIBRARIES:

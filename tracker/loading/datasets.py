@@ -118,11 +118,19 @@ def _typed(frames: dict[str, pd.DataFrame], directory: Path, panels: list[PanelT
 _PANEL_RULE_INPUTS = ("sources", "fx_rates")
 
 
-def _keys(directory: Path, panels: list[PanelTable]) -> tuple[str, dict[str, str]]:
-    """The record keys of the CSV files' check and of each panel's."""
-    tables = files_key(directory / file for file in FILES.values())
+def _checked_together(directory: Path, panels: list[PanelTable]) -> dict[str, list[Path]]:
+    """The files each check reads: the CSV files' (under ``""``), and each panel's."""
     beside = [directory / FILES[name] for name in _PANEL_RULE_INPUTS]
-    return tables, {panel.file: files_key([panel.path, *beside]) for panel in panels}
+    return {"": [directory / file for file in FILES.values()]} | {
+        panel.file: [panel.path, *beside] for panel in panels
+    }
+
+
+def _record_unless_changed(key: str, paths: list[Path]) -> None:
+    """Record files found valid, unless they changed while they were checked: the key is
+    taken before reading and again now, and only bytes there both times are trusted."""
+    if files_key(paths) == key:
+        record_valid(key)
 
 
 def _check(
@@ -131,23 +139,22 @@ def _check(
     """Read and validate; with ``trust_checked``, files recorded valid as they are now
     (:mod:`tracker.loading.cache`) are not checked again, and such a panel is not read."""
     opened, problems = open_panels(directory)
-    # Keyed before reading: a file replaced meanwhile is checked again next time, never
-    # trusted under the key of what was read.
-    tables_key, panel_keys = _keys(directory, opened) if trust_checked else (None, {})
+    inputs = _checked_together(directory, opened) if trust_checked else {}
+    keys = {check: files_key(paths) for check, paths in inputs.items()}
     frames, failures = read_datasets(directory)
     if (directory / JOURNAL).exists():
         rule = "an import was interrupted while writing; the next import finishes it"
         failures.append(Failure(JOURNAL, None, None, "", rule))
-    if not (tables_key and is_known_valid(tables_key)):
+    if not (keys and is_known_valid(keys[""])):
         found = validate_frames(frames)
         # Recorded only when every file was read and none has an error.
-        if tables_key and not failures and not any(f.severity == "error" for f in found):
-            record_valid(tables_key)
+        if keys and not failures and not any(f.severity == "error" for f in found):
+            _record_unless_changed(keys[""], inputs[""])
         failures += found
     published, rates = publication_days(frames), rate_keys(frames)
     panels = []
     for panel in opened:
-        key = panel_keys.get(panel.file)
+        key = keys.get(panel.file)
         if key and is_known_valid(key):
             panels.append(panel)
             continue
@@ -158,7 +165,7 @@ def _check(
         found = validate_panel(panel.file, panel.frame, published, rates)
         # Recorded only when checked against CSV files without errors.
         if key and not found and not any(f.severity == "error" for f in failures):
-            record_valid(key)
+            _record_unless_changed(key, inputs[panel.file])
         problems += found
     return frames, panels, sorted(failures + problems, key=_order)
 

@@ -37,11 +37,12 @@ def _head(answer: dict) -> str:
 
 def _chance(chance: dict) -> list[str]:
     if chance["value"] is None:
-        return [f"probability unavailable: {chance['reason']}"]
-    lines = [
-        f"probability of meeting it: {chance['value']:.1%} ({chance['simulations']:,} "
-        f"resampled paths, seed {chance['seed']})"
-    ]
+        lines = [f"probability unavailable: {chance['reason']}"]
+    else:
+        lines = [
+            f"probability of meeting it: {chance['value']:.1%} ({chance['simulations']:,} "
+            f"resampled paths, seed {chance['seed']})"
+        ]
     if left_out := chance["rates_left_out_pct"]:
         rates = ", ".join(f"{year} ({rate:+.1f}%)" for year, rate in left_out.items())
         lines.append(f"not resampled, next to a possible unit slip (audit `jump`): {rates}")
