@@ -28,8 +28,9 @@ def _csv(table: str, rows: list[dict]) -> bytes:
     return out.getvalue().encode()
 
 
-def _audit(rows: list[dict], official: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Audit the rows, each source a news item unless named ``official`` (a release)."""
+def _audit(rows: list[dict], official: tuple[str, ...] = (), as_of=None) -> pd.DataFrame:
+    """Audit the rows (as of today, or ``as_of``), each source a news item unless named
+    ``official`` (a release)."""
     goal = target()
     published = {row["source_id"]: row["_published"] for row in [*rows, goal]}
     sources = [
@@ -52,7 +53,7 @@ def _audit(rows: list[dict], official: tuple[str, ...] = ()) -> pd.DataFrame:
         frame, failures = parse_table(FILES[table], _csv(table, table_rows))
         assert not failures, failures
         frames[table] = frame
-    return audit(build_datasets(frames))
+    return audit(build_datasets(frames), as_of)
 
 
 def _billions(span, text: str, published: str, source_id: str, **extra) -> dict:
@@ -73,6 +74,24 @@ def _messages(findings: pd.DataFrame, check: str) -> list[str]:
 
 
 # --- a: the same months however the span is spelled ----------------------------------------
+
+
+def test_a_figure_published_after_the_audits_day_is_not_audited():
+    """The same two figures as below, audited on 2025-02-15: src-a, out on 1 March, was not
+    known yet, so there is nothing to disagree with."""
+    rows = [
+        _billions("2024", "26.1", "2025-03-01", "src-a"),
+        _billions("2024-01/2024-12", "24.3", "2025-02-01", "src-b"),
+    ]
+    assert _audit(rows, as_of="2025-02-15").empty
+    assert _audit(rows, as_of="2025-03-01")["check"].tolist() == ["sources_disagree"]
+    # Nor a growth claim: +33% from src-b, out on 10 February, is unknown on the 5th.
+    claims = [
+        _growth_only(2024, "58", "58%", "2025-02-01", "src-a"),
+        _growth_only(2024, "33", "33%", "2025-02-10", "src-b"),
+    ]
+    assert _audit(claims, as_of="2025-02-05").empty
+    assert _audit(claims, as_of="2025-02-10")["check"].tolist() == ["growth_claims_disagree"]
 
 
 def test_a_year_and_its_twelve_months_spelled_out_are_one_figure():
@@ -150,15 +169,18 @@ def test_half_a_year_above_the_partners_whole_year():
         "as seen from TJK): beyond the 25% mirror tolerance"
     )
     assert findings.iloc[0]["source_ids"] == "kaz; tjk"
+    assert findings.iloc[0]["rows"] == "observations.csv:2; observations.csv:3"  # part, year
 
 
-def test_part_of_a_year_within_the_mirror_tolerance_is_no_finding():
-    """620 / 500 = 1.24: the two countries' statistics may differ that much."""
+@pytest.mark.parametrize(("part", "found"), [(620.0, False), (625.0, False), (626.0, True)])
+def test_part_of_a_year_within_the_mirror_tolerance_is_no_finding(part, found):
+    """620 / 500 = 1.24 and 625 / 500 = 1.25 exactly: the two countries' statistics may
+    differ that much; 626 / 500 = 1.252 is beyond."""
     rows = [
-        observation("2024-01/2024-06", 620.0, "2024-08-01", flow="exports", source_id="kaz"),
+        observation("2024-01/2024-06", part, "2024-08-01", flow="exports", source_id="kaz"),
         observation(2024, 500.0, "2025-03-01", "TJK", "KAZ", "imports", source_id="tjk"),
     ]
-    assert _audit(rows).empty
+    assert (not _audit(rows).empty) == found
 
 
 @pytest.mark.parametrize(
@@ -166,6 +188,7 @@ def test_part_of_a_year_within_the_mirror_tolerance_is_no_finding():
     [
         ("1.31", True),  # 1,305-1,315 against 2024's 1,150-1,250: at least 55 more
         ("1.25", False),  # 1,245-1,255 may be 1,250 or less: within rounding
+        ("1.3", False),  # 1,250-1,350: at least 1,250, the year's most; not beyond it
     ],
 )
 def test_nine_months_above_the_same_reporters_year(part, found):
@@ -174,7 +197,10 @@ def test_nine_months_above_the_same_reporters_year(part, found):
         _billions("2024-01/2024-09", part, "2024-10-20", "nine"),
         _billions(2024, "1.2", "2025-02-01", "year"),
     ]
-    messages = _messages(_audit(rows), "part_exceeds_year")
+    findings = _audit(rows)
+    if found:
+        assert findings.iloc[0]["rows"] == "observations.csv:2; observations.csv:3"
+    messages = _messages(findings, "part_exceeds_year")
     expected = [
         "$1.31 bn for 2024-01/2024-09 is more than the whole year 2024, $1.2 bn, beyond "
         "rounding (at least $1.305 bn against at most $1.25 bn)"

@@ -95,11 +95,12 @@ def per_distinct(cells: pd.Series, func) -> pd.Series:
     --------
     >>> per_distinct(pd.Series(["a", None, "a"]), lambda s: s.fillna("-").str.upper()).tolist()
     ['A', '-', 'A']
+    >>> per_distinct(pd.Series(["b", "a"], index=[10, 11]), lambda s: s.str.upper()).to_dict()
+    {10: 'B', 11: 'A'}
     """
     codes, uniques = factorize(cells)
-    # A missing cell (code -1) takes the result computed for a missing value, placed last.
+    # A missing cell's code, -1, takes from the end: the result for a missing value, last.
     results = func(pd.Series([*uniques, None], dtype=object))
-    codes = np.where(codes < 0, len(uniques), codes)
     return pd.Series(results.array.take(codes), index=cells.index)
 
 
