@@ -66,7 +66,7 @@ def whatif_lines(answer: dict) -> list[str]:
     if "reason" in answer:
         return [*lines, _INDENT + answer["reason"]]
     body = [
-        f"baseline {answer['baseline_usd_mn']:,.1f} USD mn in {answer['baseline_year']}"
+        f"baseline {_usd_mn(answer['baseline_usd_mn'])} in {answer['baseline_year']}"
         f" ({answer['judged_by']}'s statistics, {answer['baseline_kind']})"
     ]
     if answer["growth_hist_pct"] is not None:
@@ -77,7 +77,7 @@ def whatif_lines(answer: dict) -> list[str]:
         against = versus_target(s["shortfall_usd_mn"], _usd_mn)
         verdict = f"met, {against}" if s["is_met"] else against
         body.append(
-            f"at {s['growth_pct']:+.1f}% a year: {s['projected_usd_mn']:,.1f} USD mn in "
+            f"at {s['growth_pct']:+.1f}% a year: {_usd_mn(s['projected_usd_mn'])} in "
             f"{answer['deadline_year']}, {verdict}"
         )
     if answer["probability"] is not None:
