@@ -103,15 +103,23 @@ def test_the_namespace_holds_what_a_notebook_needs():
     assert len(repr(tracker.load_datasets("datasets"))) < 200
 
 
-def test_drawing_is_imported_only_when_asked_for():
-    """matplotlib takes a third of a second to import: status, audit and validate never
-    pay it; the charts are still in the namespace."""
+#: What the command line's start-up does not import: drawing (a third of a second),
+#: templates and the importers' parsers load only for the commands that use them.
+_LOADED_ON_USE = ("matplotlib", "jinja2", "tracker.importers.bns", "yaml")
+
+
+@pytest.mark.parametrize("module", _LOADED_ON_USE)
+def test_the_command_line_starts_without_what_only_some_commands_use(module):
     check = (
-        "import sys, tracker.cli.commands; "
-        "assert 'matplotlib' not in sys.modules, 'imported with the CLI'; "
+        "import sys, tracker.cli; "
+        f"assert {module!r} not in sys.modules, 'imported with the CLI'; "
         "import tracker; tracker.fan_chart; tracker.build_report; "
-        "assert 'matplotlib' in sys.modules"
+        "from tracker.importers import run_import; "
+        f"assert {module!r} in sys.modules, 'never imported'"
     )
     subprocess.run([sys.executable, "-c", check], check=True)
-    with pytest.raises(AttributeError, match="no attribute 'no_such_chart'"):
+
+
+def test_the_namespace_names_only_what_it_holds():
+    with pytest.raises(AttributeError, match="no_such_chart"):
         tracker.no_such_chart  # noqa: B018 - the lookup is the test

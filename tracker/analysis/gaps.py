@@ -178,11 +178,11 @@ def _baseline(points: pd.DataFrame, window: int) -> pd.DataFrame:
     return base
 
 
-def _year_to_date(current: pd.DataFrame, keys: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+def _year_to_date(spans: pd.DataFrame, keys: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
     """Latest January-to-month span after the baseline year, against a year earlier (for a
-    goal in calendar years)."""
+    goal in calendar years); ``spans`` are :func:`year_to_date`'s."""
     keys = keys[keys["year_start_month"] == CALENDAR_START_MONTH]
-    ytd = keys[["target_id", *SERIES_KEY]].merge(year_to_date(current), on=SERIES_KEY)
+    ytd = keys[["target_id", *SERIES_KEY]].merge(spans, on=SERIES_KEY)
     ytd = ytd.merge(base["baseline_year"], left_on="target_id", right_index=True, how="left")
     ytd = ytd[ytd["baseline_year"].isna() | (ytd["year"] > ytd["baseline_year"])]
     latest = ytd.sort_values("span_end").drop_duplicates("target_id", keep="last")
@@ -262,10 +262,11 @@ def compute_gaps(
     # The judged and mirror series of one side are the other side's mirror and judged
     # series: selected and typed once for both.
     current, series = _selected_series(data, keys, as_of)
-    out = _judged(goals, keys, current, series, as_of, params)
+    spans = year_to_date(current)
+    out = _judged(goals, keys, spans, series, as_of, params)
     # The verdict on the other country's statistics, beside it: a flip is worth knowing.
     other_keys = _keys(goals, None if judged_by else "partner")
-    other = _judged(goals, other_keys, current, series, as_of, params)
+    other = _judged(goals, other_keys, spans, series, as_of, params)
     out["mirror_status"] = out["target_id"].map(other.set_index("target_id")["status"])
     return gap_table.validate(out)
 
@@ -273,12 +274,13 @@ def compute_gaps(
 def _judged(
     goals: pd.DataFrame,
     keys: pd.DataFrame,
-    current: pd.DataFrame,
+    spans: pd.DataFrame,
     series: pd.DataFrame,
     as_of,
     params: GapParams,
 ) -> pd.DataFrame:
-    """The gap table's rows on one side's statistics (``keys``), before validation."""
+    """The gap table's rows on one side's statistics (``keys``), before validation; ``spans``
+    are the year-to-date spans of every selected series (:func:`year_to_date`)."""
     points, mirror_points = _points(keys, series)
     out = goals[_GOAL_COLUMNS].copy()
     out["judged_by"] = keys["reporter"]
@@ -315,7 +317,7 @@ def _judged(
     for horizon in HORIZONS_YEARS:
         out[f"growth_req_{horizon}y_pct"] = 100 * annual_rate(value, target, horizon)
 
-    out = out.join(_year_to_date(current, keys, out.set_index("target_id")), on="target_id")
+    out = out.join(_year_to_date(spans, keys, out.set_index("target_id")), on="target_id")
     out["ytd_yoy_pct"] = 100 * change(out["ytd_prior_usd_mn"], out["ytd_usd_mn"])
     is_next = out["ytd_year"].astype(float) == base_year + 1
     out["nowcast_year"] = out["ytd_year"].where(is_next & out["ytd_yoy_pct"].notna())

@@ -19,7 +19,7 @@ from tracker.cli.commands import (
 from tracker.core.periods import DateError, parse_dated
 from tracker.core.text import printable
 from tracker.core.vocabulary import FLOWS
-from tracker.importers import KINDS
+from tracker.importers.kinds import KINDS
 from tracker.validation.cells import YEAR_RANGE
 
 __all__ = ["build_parser"]

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from tracker.core.periods import CALENDAR_START_MONTH, year_label
 from tracker.core.statuses import STATUS_LABELS
 from tracker.core.units import format_usd_mn
 from tracker.core.vocabulary import SCOPE_DEFAULT, SCOPE_LABELS
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = [
     "MISSING",
@@ -257,6 +260,10 @@ def environment() -> Environment:
     >>> environment().from_string("{{ 1234.5 | usd }}, {{ 7.25 | pct }}").render()
     '$1.23 bn, +7.2%'
     """
+    # Imported here: only the report renders templates, and Jinja2 costs every other
+    # command's start-up.
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=PackageLoader("tracker", "output/templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
