@@ -230,3 +230,43 @@ def test_a_foreign_currency_target_converts_at_the_rate_of_the_year_it_was_state
     data = load_datasets(write_dataset(tmp_path, fx_rates=fx, targets=targets))
     # 938.88 billion tenge at 2024's 469.44 tenge a dollar: 2,000 million dollars.
     assert data.targets.loc[0, "value_usd_mn"] == pytest.approx(938.88e3 / 469.44)
+
+
+#: A series typed in millions that moves about 10% a year, and the year it reaches.
+STEADY = {2019: 800.0, 2020: 880.0, 2021: 968.0, 2022: 1065.0}
+
+
+def _flags(values: dict[int, float]) -> tuple[bool, bool]:
+    data = build(
+        [observation(year, value, f"{year + 1}-02-01") for year, value in values.items()],
+        [target(value_mn=5000)],
+    )
+    row = _row(compute_gaps(data, date(2024, 3, 1)), "t1")
+    return bool(row.is_baseline_possible_slip), bool(row.is_history_start_possible_slip)
+
+
+@pytest.mark.parametrize(
+    ("values", "flags"),
+    [
+        # 1,065,000 typed for 1,065: the baseline is a thousand times the year before.
+        ({**STEADY, 2023: 1_065_000.0}, (True, False)),
+        # 0.8 typed for 800 in the window's first year (2023 - 3 = 2020).
+        ({2019: 800.0, 2020: 0.88, 2021: 968.0, 2022: 1065.0, 2023: 1170.0}, (False, True)),
+        # A slip inside the window, neither baseline nor start: the verdict does not rest on it.
+        ({2019: 800.0, 2020: 880.0, 2021: 9.68, 2022: 1065.0, 2023: 1170.0}, (False, False)),
+        # Fivefold is the rule's edge (JUMP_FACTOR): 5 x 1065 flagged, 4.9 x not.
+        ({**STEADY, 2023: 5 * 1065.0}, (True, False)),
+        ({**STEADY, 2023: 4.9 * 1065.0}, (False, False)),
+        ({**STEADY, 2023: 1170.0}, (False, False)),
+    ],
+)
+def test_a_verdict_resting_on_a_possible_unit_slip_is_flagged(values, flags):
+    assert _flags(values) == flags
+
+
+def test_a_year_summed_from_months_is_never_a_slip_itself():
+    # Twelve months of 100 000 each (a thousand times too much): the sum was not typed.
+    months = [observation(f"2023-{m:02d}", 100_000, "2024-02-01") for m in range(1, 13)]
+    history = [observation(year, value, f"{year + 1}-02-01") for year, value in STEADY.items()]
+    row = _row(compute_gaps(build([*history, *months], [target()]), date(2024, 3, 1)), "t1")
+    assert row.is_baseline_derived and not row.is_baseline_possible_slip

@@ -187,8 +187,8 @@ def test_status_text_shows_a_dash_for_missing_values(run_cli):
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("pak-kaz-potential"))
     assert row.split() == [
-        "pak-kaz-potential", "1,700.00", "2030", MISSING, MISSING, "False", MISSING, MISSING,
-        MISSING, "not_judged", "not_judged",
+        "pak-kaz-potential", "1,700.00", "2030", MISSING, MISSING, "False", "False", "False",
+        MISSING, MISSING, MISSING, "not_judged", "not_judged",
     ]  # fmt: skip
 
 
@@ -222,3 +222,27 @@ def test_the_report_flags_a_verdict_that_flips_with_the_reporter_only(tmp_path, 
     data = build(rows, [target(value_mn=2000, deadline="2027", stated="2024-03-01")])
     text = report_text(build_report(data, "2025-03", tmp_path), "md")
     assert ("the verdict depends on whose statistics" in text) is flagged
+
+
+@pytest.mark.parametrize(("baseline_mn", "flagged"), [(1_065_000.0, True), (1170.0, False)])
+def test_a_verdict_resting_on_a_possible_unit_slip_says_so(tmp_path, baseline_mn, flagged):
+    """A baseline a thousand times the year before (typed in thousands for millions) is
+    named on the goal's page and marked in the status table, in both formats."""
+    values = {2020: 880.0, 2021: 968.0, 2022: 1065.0, 2023: baseline_mn}
+    rows = [observation(year, value, f"{year + 1}-02-01") for year, value in values.items()]
+    report = build_report(build(rows, [target(value_mn=5000)]), "2024-03", tmp_path)
+    for kind, page_words, table_words in [
+        (
+            "md",
+            "**possible unit slip** in 2023 (the baseline)",
+            "(2023, *preliminary*, *possible unit slip*)",
+        ),
+        (
+            "html",
+            "<strong>2023 (the baseline)</strong>",
+            "(2023, <em>preliminary</em>, <em>possible unit slip</em>)",
+        ),
+    ]:
+        page = (report / "targets" / f"t1.{kind}").read_text(encoding="utf-8")
+        assert (page_words in page) is flagged, kind
+        assert (table_words in report_text(report, kind)) is flagged, kind

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tracker.analysis.jumps import possible_slips
 from tracker.analysis.series import (
     annual_series,
     current_vintage,
@@ -178,6 +179,16 @@ def _baseline(points: pd.DataFrame, window: int) -> pd.DataFrame:
     return base
 
 
+def _is_possible_slip(points: pd.DataFrame, target_ids: pd.Series, years: pd.Series) -> np.ndarray:
+    """Whether each target's figure for a year is a possible unit slip on the series it is
+    judged on (:func:`~tracker.analysis.jumps.possible_slips`, the audit's ``jump``)."""
+    slips = possible_slips(points.sort_values(["target_id", "year"]), ["target_id"])
+    slips = slips[slips["is_slip"]]
+    flagged = pd.MultiIndex.from_arrays([slips["target_id"], slips["year"].astype(float)])
+    wanted = pd.MultiIndex.from_arrays([target_ids, years.astype(float)])
+    return wanted.isin(flagged)
+
+
 def _year_to_date(spans: pd.DataFrame, keys: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
     """Latest January-to-month span after the baseline year, against a year earlier (for a
     goal in calendar years); ``spans`` are :func:`year_to_date`'s."""
@@ -291,6 +302,9 @@ def _judged(
     out["is_baseline_preliminary"] = out["is_baseline_preliminary"].fillna(False).astype(bool)
     for column in ("baseline_year", "history_start_year"):
         out[column] = out[column].astype("Int64")
+    # A verdict resting on a figure typed in the wrong unit is flagged, not silently kept.
+    for column, year in (("baseline", "baseline_year"), ("history_start", "history_start_year")):
+        out[f"is_{column}_possible_slip"] = _is_possible_slip(points, out["target_id"], out[year])
 
     out["deadline_usd_mn"] = _at_year(points, out["target_id"], out["deadline_year"])
     out["mirror_usd_mn"] = _at_year(mirror_points, out["target_id"], out["baseline_year"])

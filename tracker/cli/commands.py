@@ -108,6 +108,8 @@ _TEXT_COLUMNS = [
     "baseline_year",
     "baseline_usd_mn",
     "is_baseline_preliminary",
+    "is_baseline_possible_slip",
+    "is_history_start_possible_slip",
     "growth_hist_pct",
     "growth_req_pct",
     "gap_pp",

@@ -29,6 +29,7 @@ __all__ = [
     "environment",
     "is_missing",
     "md",
+    "possible_slips_words",
     "safe_csv",
     "text_cell",
     "versus_target",
@@ -199,6 +200,28 @@ def _year(value, start_month: int = CALENDAR_START_MONTH) -> str:
     return MISSING if is_missing(value) else year_label(value, start_month)
 
 
+#: The figures a verdict rests on, by their gap-table column and in words.
+_VERDICT_FIGURES = (("baseline", "the baseline"), ("history_start", "the window's start"))
+
+
+def possible_slips_words(row: dict) -> str:
+    """The figures a goal's verdict rests on that are possible unit slips, in words (empty
+    when none is).
+
+    Examples
+    --------
+    >>> possible_slips_words({"baseline_year": 2024, "is_baseline_possible_slip": True,
+    ...     "history_start_year": 2021, "is_history_start_possible_slip": True,
+    ...     "year_start_month": 1})
+    "2024 (the baseline) and 2021 (the window's start)"
+    """
+    return " and ".join(
+        f"{_year(row[f'{figure}_year'], row['year_start_month'])} ({words})"
+        for figure, words in _VERDICT_FIGURES
+        if row[f"is_{figure}_possible_slip"]
+    )
+
+
 def _scope_words(scope: str) -> str:
     """The words after a flow for a goal or series not of goods, as a whole: nothing for
     goods.
@@ -285,5 +308,6 @@ def environment() -> Environment:
         label=STATUS_LABELS.get,
         scope=_scope_words,
         derivation=derivation,
+        slips=possible_slips_words,
     )
     return env

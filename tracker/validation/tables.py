@@ -107,9 +107,15 @@ gap_table = pa.DataFrameSchema(
         "is_baseline_preliminary": pa.Column(
             bool, description="A reported (news) figure: no official release covers the year yet."
         ),
+        "is_baseline_possible_slip": pa.Column(
+            bool, description="The baseline figure is a possible unit slip (audit jump)."
+        ),
         "annual_points": pa.Column(int, pa.Check.ge(0)),
         "history_start_year": _int("First year of the growth window."),
         "history_start_usd_mn": _num("Value in that year.", pa.Check.gt(0)),
+        "is_history_start_possible_slip": pa.Column(
+            bool, description="That figure is a possible unit slip (audit jump)."
+        ),
         "mirror_usd_mn": _num("Partner-reported value in the baseline year.", pa.Check.gt(0)),
         "mirror_ratio": _num("Judged value over mirror value.", pa.Check.gt(0)),
         "is_mirror_apart": pa.Column(
@@ -166,6 +172,8 @@ STATUS_COLUMNS = [
     "year_reached",
     "status",
     "mirror_status",
+    "is_baseline_possible_slip",
+    "is_history_start_possible_slip",
 ]
 
 #: Columns of a report's status.csv after :data:`STATUS_COLUMNS` (its note from targets.csv).
