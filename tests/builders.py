@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tracker import Datasets
 from tracker.loading.datasets import build_datasets
 from tracker.loading.files import parse_table
@@ -74,9 +76,8 @@ def target(
     }
 
 
-def frames_of(observations: list[dict], targets: list[dict]) -> dict:
-    """The rows as the tables a dataset folder would hold (text, indexed by line), one
-    source registered per distinct source_id; not yet validated."""
+def _files(observations: list[dict], targets: list[dict]) -> dict[str, bytes]:
+    """Each table's CSV bytes, one source registered per distinct source_id."""
     published = {row["source_id"]: row["_published"] for row in observations + targets}
     sources = [
         {"source_id": sid, "title": "t", "publisher": "p", "published_date": day, "kind": "news"}
@@ -84,17 +85,27 @@ def frames_of(observations: list[dict], targets: list[dict]) -> dict:
     ]
     strip = [{k: v for k, v in row.items() if not k.startswith("_")} for row in observations]
     strip_t = [{k: v for k, v in row.items() if not k.startswith("_")} for row in targets]
+    tables = {"sources": sources, "observations": strip, "targets": strip_t, "fx_rates": []}
+    return {table: _csv(table, rows) for table, rows in tables.items()}
+
+
+def frames_of(observations: list[dict], targets: list[dict]) -> dict:
+    """The rows as the tables a dataset folder would hold (text, indexed by line), one
+    source registered per distinct source_id; not yet validated."""
     frames = {}
-    for table, rows in (
-        ("sources", sources),
-        ("observations", strip),
-        ("targets", strip_t),
-        ("fx_rates", []),
-    ):
-        frame, failures = parse_table(FILES[table], _csv(table, rows))
+    for table, content in _files(observations, targets).items():
+        frame, failures = parse_table(FILES[table], content)
         assert not failures, failures
         frames[table] = frame
     return frames
+
+
+def write_folder(directory: Path, observations: list[dict], targets: list[dict]) -> Path:
+    """The rows as a dataset folder on disk, for the command line."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for table, content in _files(observations, targets).items():
+        (directory / FILES[table]).write_bytes(content)
+    return directory
 
 
 def build(observations: list[dict], targets: list[dict]) -> Datasets:

@@ -274,9 +274,11 @@ def test_answer_on_ten_percent_growth(ten_percent):
         "target_usd_mn": 2000.0,
         "deadline_year": 2026,
         "is_deadline_assumed": False,
+        "year_start_month": 1,  # calendar years
         "baseline_year": 2023,
         "baseline_usd_mn": 1331.0,
         "baseline_kind": "preliminary",  # the builders' source is a news article
+        "is_baseline_possible_slip": False,  # 1331 is 1.1 x 1210: growth, not a slip
         "growth_hist_pct": pytest.approx(10.0),
         "growth_needed_pct": pytest.approx(needed),
         "scenarios": [
@@ -348,8 +350,8 @@ def test_answer_without_a_baseline_says_why(ten_percent):
     assert result["reason"] == "no full-year value in KAZ's series: nothing to project"
     assert set(result) == {
         "target_id", "asked_for", "as_of", "status", "mirror_status", "judged_by",
-        "target_usd_mn",
-        "deadline_year", "is_deadline_assumed", "baseline_year", "baseline_usd_mn", "baseline_kind",
+        "target_usd_mn", "deadline_year", "is_deadline_assumed", "year_start_month",
+        "baseline_year", "baseline_usd_mn", "baseline_kind", "is_baseline_possible_slip",
         "growth_hist_pct", "growth_needed_pct", "scenarios", "probability", "reason",
     }  # fmt: skip
 

@@ -5,9 +5,11 @@ mutation runs for time; the numbers are pinned in test_stated_goals.py)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
-from tests.builders import build, target
+from tests.builders import build, target, write_folder
 from tests.conftest import report_text
 from tests.test_stated_goals import _FORECAST, _IND, _TJK, _UZB, _double, _india, _staged
 from tracker.output.report import build_report
@@ -33,6 +35,32 @@ def test_the_report_labels_fiscal_years(tmp_path):
     text = report_text(build_report(data, "2023-12", tmp_path), "md")
     assert "- baseline: $1.20 bn in FY2022-23" in text
     assert "by FY2025-26" in text
+    # The figures behind the chart, in the goal's own years.
+    assert "| FY2020-21 | IND | $1.00 bn |" in text
+    assert "| 2021 | IND |" not in text
+
+
+def test_status_and_whatif_text_label_fiscal_years(tmp_path, run_cli):
+    folder = write_folder(tmp_path / "d", _IND, [_india(fiscal_year_start_month="04")])
+    code, out = run_cli("status", "--datasets", str(folder), "--as-of", "2023-12-31")
+    assert code == 0
+    assert next(cells for cells in map(str.split, out.splitlines()) if cells[0] == "t1")[2:5] == [
+        "FY2025-26",
+        "FY2022-23",
+        "1,200.00",
+    ]
+    code, out = run_cli("whatif", "t1", "--datasets", str(folder), "--as-of", "2023-12-31")
+    assert "2,000 USD mn by FY2025-26" in out
+    assert "baseline 1,200.0 USD mn in FY2022-23 (IND's statistics, preliminary)" in out
+    # CSV keeps the year a fiscal year ends in, beside the month it starts in.
+    code, out = run_cli("status", "--datasets", str(folder), "--as-of", "2023-12-31",
+        "--format", "csv")  # fmt: skip
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert (row["baseline_year"], row["deadline_year"], row["year_start_month"]) == (
+        "2023",
+        "2026",
+        "4",
+    )
 
 
 def test_the_report_lists_a_forecast_as_such(tmp_path):

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.builders import build, observation, target
 from tests.conftest import SHIPPED
+from tracker.analysis.questions import answer
 from tracker.analysis.whatif import (
     Probability,
     Scenario,
@@ -19,6 +21,7 @@ from tracker.analysis.whatif import (
     project_target,
     sensitivity,
 )
+from tracker.output.whatif_text import whatif_lines
 
 ROW = pd.Series(
     {
@@ -253,3 +256,13 @@ def test_cli_unknown_target_is_a_usage_error(run_cli):
     code, out = run_cli("whatif", "no-such-target", "--datasets", str(SHIPPED))
     assert code == 2
     assert "unknown target 'no-such-target'" in out
+
+
+@pytest.mark.parametrize(("baseline_mn", "flagged"), [(1_065_000.0, True), (1170.0, False)])
+def test_whatif_says_when_its_baseline_is_a_possible_unit_slip(baseline_mn, flagged):
+    values = {2020: 880.0, 2021: 968.0, 2022: 1065.0, 2023: baseline_mn}
+    rows = [observation(year, value, f"{year + 1}-02-01") for year, value in values.items()]
+    result = answer(build(rows, [target(value_mn=5000)]), "t1", "2024-03-01")
+    assert result["is_baseline_possible_slip"] is flagged
+    words = "(KAZ's statistics, preliminary, a possible unit slip (audit `jump`))"
+    assert any(words in line for line in whatif_lines(result)) is flagged

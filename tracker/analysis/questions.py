@@ -115,9 +115,12 @@ def answer(
         "target_usd_mn": None if pd.isna(row["target_usd_mn"]) else float(row["target_usd_mn"]),
         "deadline_year": deadline_year,
         "is_deadline_assumed": bool(row["is_deadline_assumed"]) and deadline is None,
+        # Years are the years a fiscal year ends in (January: calendar years).
+        "year_start_month": int(row["year_start_month"]),
         "baseline_year": None,
         "baseline_usd_mn": None,
         "baseline_kind": None,
+        "is_baseline_possible_slip": False,
         "growth_hist_pct": None,
         "growth_needed_pct": None,
         "scenarios": [],
@@ -138,6 +141,7 @@ def answer(
         "baseline_year": int(row["baseline_year"]),
         "baseline_usd_mn": float(row["baseline_usd_mn"]),
         "baseline_kind": PRELIMINARY if row["is_baseline_preliminary"] else OFFICIAL,
+        "is_baseline_possible_slip": bool(row["is_baseline_possible_slip"]),
         "growth_hist_pct": historical,
         "growth_needed_pct": 100 * float(growth_needed(row, deadline_year)) if ahead else None,
     }

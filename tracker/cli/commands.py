@@ -20,7 +20,7 @@ from tracker.analysis.whatif import SimulationTooLarge
 from tracker.core.failures import DataInvalid
 from tracker.core.text import printable
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
-from tracker.output.render import safe_csv, text_cell
+from tracker.output.render import safe_csv, text_cell, year_text
 from tracker.output.whatif_text import whatif_lines
 from tracker.validation.tables import STATUS_COLUMNS
 
@@ -118,6 +118,21 @@ _TEXT_COLUMNS = [
 ]
 
 
+#: Year columns the status text labels as the report does (``FY2022-23`` for a goal in
+#: fiscal years); CSV and JSON keep the year a fiscal year ends in, beside
+#: ``year_start_month``.
+_YEAR_COLUMNS = ("deadline_year", "baseline_year")
+
+
+def _labelled_years(gaps: pd.DataFrame) -> pd.DataFrame:
+    starts = gaps["year_start_month"]
+    labels = {
+        column: [year_text(year, start) for year, start in zip(gaps[column], starts, strict=True)]
+        for column in _YEAR_COLUMNS
+    }
+    return gaps.assign(**labels)
+
+
 class DatasetsError(Exception):
     """The datasets could not be loaded: the exit code and what to print.
 
@@ -177,7 +192,8 @@ def run_status(args: argparse.Namespace) -> int:
     gaps = compute_gaps(_load(args), args.as_of, judged_by=_judged_by(args))
     deserve(args, EXIT_OK)
     ordered = STATUS_COLUMNS + [c for c in gaps.columns if c not in STATUS_COLUMNS]
-    _emit(gaps[ordered], args.format, _TEXT_COLUMNS)
+    table = _labelled_years(gaps[ordered]) if args.format == "text" else gaps[ordered]
+    _emit(table, args.format, _TEXT_COLUMNS)
     return EXIT_OK
 
 

@@ -4,7 +4,8 @@ Markdown (:func:`md`) and neutralised in CSV (:func:`safe_csv`).
 
 Every text output (report, ``tracker status`` and ``tracker whatif`` as text) shows a
 missing number as :data:`MISSING`, a projection against its target in the words of
-:func:`versus_target`, and the year a trend reaches a target as :func:`whole_year`.
+:func:`versus_target`, a year (calendar or fiscal) as :func:`year_text`, and the year a
+trend reaches a target as :func:`whole_year`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "versus_target",
     "web_address",
     "whole_year",
+    "year_text",
 ]
 
 #: What every text output shows for a number that is missing or undefined.
@@ -196,7 +198,15 @@ def _number(value, digits: int = 2) -> str:
     return MISSING if is_missing(value) else f"{value:,.{digits}f}"
 
 
-def _year(value, start_month: int = CALENDAR_START_MONTH) -> str:
+def year_text(value, start_month: int = CALENDAR_START_MONTH) -> str:
+    """A year as every text output shows it: ``2023``, ``FY2022-23`` for a fiscal year
+    that starts in April and ends in 2023, or :data:`MISSING`.
+
+    Examples
+    --------
+    >>> year_text(2023), year_text(2023, 4), year_text(None)
+    ('2023', 'FY2022-23', '–')
+    """
     return MISSING if is_missing(value) else year_label(value, start_month)
 
 
@@ -216,7 +226,7 @@ def possible_slips_words(row: dict) -> str:
     "2024 (the baseline) and 2021 (the window's start)"
     """
     return " and ".join(
-        f"{_year(row[f'{figure}_year'], row['year_start_month'])} ({words})"
+        f"{year_text(row[f'{figure}_year'], row['year_start_month'])} ({words})"
         for figure, words in _VERDICT_FIGURES
         if row[f"is_{figure}_possible_slip"]
     )
@@ -250,7 +260,7 @@ def derivation(row: dict) -> str:
     """
     if is_missing(row["target_multiple"]):
         return ""
-    base_year = _year(row["target_base_year"], row["year_start_month"])
+    base_year = year_text(row["target_base_year"], row["year_start_month"])
     level = f"{row['target_multiple']:g} × the {base_year} level"
     if is_missing(row["target_base_usd_mn"]):
         return f" ({level}, not reported yet)"
@@ -300,7 +310,7 @@ def environment() -> Environment:
         pct=_pct,
         pp=_pp,
         number=_number,
-        year=_year,
+        year=year_text,
         whole_year=whole_year,
         versus_target=versus_target,
         md=md,

@@ -37,7 +37,7 @@ from tracker.core.params import (
     MIRROR_TOLERANCE,
     GapParams,
 )
-from tracker.core.periods import MONTHS_IN_YEAR
+from tracker.core.periods import CALENDAR_START_MONTH, MONTHS_IN_YEAR
 from tracker.core.statuses import STATUSES, VERDICTS
 from tracker.core.text import printable
 from tracker.core.vocabulary import (
@@ -258,6 +258,8 @@ def _context(data: Datasets, month: str, params: GapParams, show_progress: bool)
         "potential": POTENTIAL,
         "preliminary": PRELIMINARY,
         "forecast": FORECAST,
+        # Only whole calendar years are forecast, whatever years a goal is stated in.
+        "calendar": CALENDAR_START_MONTH,
         # A flip is two different verdicts; "no baseline" on one side passes none.
         "verdicts": VERDICTS,
     }

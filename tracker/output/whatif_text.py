@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker.core.statuses import NOT_JUDGED
-from tracker.output.render import versus_target
+from tracker.output.render import versus_target, year_text
 
 __all__ = ["whatif_lines"]
 
@@ -13,6 +13,11 @@ _INDENT = "  "
 
 def _usd_mn(value_mn: float) -> str:
     return f"{value_mn:,.1f} USD mn"
+
+
+def _year(answer: dict, year_key: str) -> str:
+    """One of the answer's years, labelled as the report labels it (``FY2022-23``)."""
+    return year_text(answer[year_key], answer["year_start_month"])
 
 
 def _head(answer: dict) -> str:
@@ -27,7 +32,7 @@ def _head(answer: dict) -> str:
         head = (
             f"{answer['target_id']}: "
             f"{'no value yet' if value is None else f'{value:,.0f} USD mn'} by "
-            f"{answer['deadline_year']}{assumed}, status {answer['status']} "
+            f"{_year(answer, 'deadline_year')}{assumed}, status {answer['status']} "
             f"({answer['mirror_status']} on the other side's statistics)"
         )
     if answer["asked_for"] == answer["target_id"]:
@@ -35,7 +40,8 @@ def _head(answer: dict) -> str:
     return f"{head} (newest statement of {answer['asked_for']})"
 
 
-def _chance(chance: dict) -> list[str]:
+def _chance(answer: dict) -> list[str]:
+    chance = answer["probability"]
     if chance["value"] is None:
         lines = [f"probability unavailable: {chance['reason']}"]
     else:
@@ -44,7 +50,10 @@ def _chance(chance: dict) -> list[str]:
             f"resampled paths, seed {chance['seed']})"
         ]
     if left_out := chance["rates_left_out_pct"]:
-        rates = ", ".join(f"{year} ({rate:+.1f}%)" for year, rate in left_out.items())
+        rates = ", ".join(
+            f"{year_text(year, answer['year_start_month'])} ({rate:+.1f}%)"
+            for year, rate in left_out.items()
+        )
         lines.append(f"not resampled, next to a possible unit slip (audit `jump`): {rates}")
     return lines
 
@@ -65,9 +74,10 @@ def whatif_lines(answer: dict) -> list[str]:
     lines = [_head(answer)]
     if "reason" in answer:
         return [*lines, _INDENT + answer["reason"]]
+    slip = ", a possible unit slip (audit `jump`)" if answer["is_baseline_possible_slip"] else ""
     body = [
-        f"baseline {_usd_mn(answer['baseline_usd_mn'])} in {answer['baseline_year']}"
-        f" ({answer['judged_by']}'s statistics, {answer['baseline_kind']})"
+        f"baseline {_usd_mn(answer['baseline_usd_mn'])} in {_year(answer, 'baseline_year')}"
+        f" ({answer['judged_by']}'s statistics, {answer['baseline_kind']}{slip})"
     ]
     if answer["growth_hist_pct"] is not None:
         body.append(f"historical growth {answer['growth_hist_pct']:+.2f}% a year")
@@ -78,8 +88,8 @@ def whatif_lines(answer: dict) -> list[str]:
         verdict = f"met, {against}" if s["is_met"] else against
         body.append(
             f"at {s['growth_pct']:+.1f}% a year: {_usd_mn(s['projected_usd_mn'])} in "
-            f"{answer['deadline_year']}, {verdict}"
+            f"{_year(answer, 'deadline_year')}, {verdict}"
         )
     if answer["probability"] is not None:
-        body += _chance(answer["probability"])
+        body += _chance(answer)
     return lines + [_INDENT + line for line in body]
