@@ -337,7 +337,7 @@ def run_import(args: argparse.Namespace) -> int:
     spec = getattr(args, "spec", None)
     if spec is not None and not spec.is_file():
         raise DatasetsError(EXIT_USAGE, [f"tracker: spec not found: {spec}"])
-    # Imported here: the importers' tables cost every other command's start-up.
+    # Imported here: the importers' parsers would cost every other command's start-up.
     from tracker.importers.run import run_import as import_file
 
     try:
