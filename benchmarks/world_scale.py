@@ -159,8 +159,8 @@ ORDER BY t.target_id
 """
 #: The peer's whole process: start Python, import DuckDB, run the query.
 PEER_SCRIPT = "import sys, duckdb; duckdb.connect().execute(sys.argv[1])"
-#: The tracker's start-up alone: its imports, as every command pays them.
-STARTUP_SCRIPT = "import tracker.cli.commands"
+#: The tracker's start-up alone: the imports of its entry point, as every command pays them.
+STARTUP_SCRIPT = "import tracker.cli"
 
 
 def _months() -> list[str]:

@@ -250,10 +250,12 @@ def _flags(values: dict[int, float]) -> tuple[bool, bool]:
     [
         # 1,065,000 typed for 1,065: the baseline is a thousand times the year before.
         ({**STEADY, 2023: 1_065_000.0}, (True, False)),
-        # 0.8 typed for 800 in the window's first year (2023 - 3 = 2020).
+        # 0.88 typed for 880 in the window's first year (2023 - 3 = 2020).
         ({2019: 800.0, 2020: 0.88, 2021: 968.0, 2022: 1065.0, 2023: 1170.0}, (False, True)),
         # A slip inside the window, neither baseline nor start: the verdict does not rest on it.
         ({2019: 800.0, 2020: 880.0, 2021: 9.68, 2022: 1065.0, 2023: 1170.0}, (False, False)),
+        # The year before the baseline slipped: the baseline only sits next to it.
+        ({2019: 800.0, 2020: 880.0, 2021: 968.0, 2022: 1.065, 2023: 1170.0}, (False, False)),
         # Fivefold is the rule's edge (JUMP_FACTOR): 5 x 1065 flagged, 4.9 x not.
         ({**STEADY, 2023: 5 * 1065.0}, (True, False)),
         ({**STEADY, 2023: 4.9 * 1065.0}, (False, False)),
@@ -270,3 +272,32 @@ def test_a_year_summed_from_months_is_never_a_slip_itself():
     history = [observation(year, value, f"{year + 1}-02-01") for year, value in STEADY.items()]
     row = _row(compute_gaps(build([*history, *months], [target()]), date(2024, 3, 1)), "t1")
     assert row.is_baseline_derived and not row.is_baseline_possible_slip
+
+
+def test_only_the_goal_whose_series_slipped_is_flagged():
+    """Two goals, two pairs, in one table: each is judged on its own series."""
+    slipped = [observation(y, v, f"{y + 1}-02-01") for y, v in {**STEADY, 2023: 1.17}.items()]
+    steady = [
+        observation(year, value, f"{year + 1}-02-01", partner="UZB")
+        for year, value in {**STEADY, 2023: 1170.0}.items()
+    ]
+    goals = [target("tjk"), target("uzb", country_b="UZB")]
+    gaps = compute_gaps(build([*slipped, *steady], goals), date(2024, 3, 1))
+    assert _row(gaps, "tjk").is_baseline_possible_slip
+    assert not _row(gaps, "uzb").is_baseline_possible_slip
+
+
+def test_a_goal_in_fiscal_years_is_flagged_on_its_fiscal_years():
+    india = [
+        observation(span, value, "2023-06-30", reporter="IND", partner="KAZ")
+        for span, value in [
+            ("2020-04/2021-03", 1000.0),
+            ("2021-04/2022-03", 1100.0),
+            ("2022-04/2023-03", 1.2),  # 1.2 typed for 1,200
+        ]
+    ]
+    goal = target("t1", 2000, "2026", "2023-07-01", country_a="IND", country_b="KAZ",
+        fiscal_year_start_month="04")  # fmt: skip
+    row = _row(compute_gaps(build(india, [goal]), date(2023, 12, 31)), "t1")
+    assert (row.baseline_year, row.year_start_month) == (2023, 4)
+    assert row.is_baseline_possible_slip

@@ -59,3 +59,21 @@ def test_years_of_another_series_are_not_neighbours():
     slips = possible_slips(series, by=["key"])
     assert slips["is_slip"].tolist() == [False, False, False]
     assert slips["ratio_before"].isna()[1]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # 1.065 typed for 1,065 is off both neighbours; 1170 has only it beside it.
+        ([968.0, 1.065, 1170.0], [False, True, False]),
+        # The same at the series' start: $80 m beside $8 m typed for $80 m.
+        ([80.0, 8.0, 52.5], [False, True, False]),
+        # Two years and nothing else: which one slipped cannot be told, both are named.
+        ([1200.0, 12.0], [True, True]),
+        # A one-sided year beside a year that is itself one-sided stays a slip.
+        ([100.0, 100.0, 1.0], [False, False, True]),
+    ],
+)
+def test_a_year_beside_a_slip_is_not_one_itself(values, expected):
+    series = _series([("a", 2020 + n, value, "x") for n, value in enumerate(values)])
+    assert possible_slips(series, by=["key"])["is_slip"].tolist() == expected

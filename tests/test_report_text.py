@@ -224,25 +224,47 @@ def test_the_report_flags_a_verdict_that_flips_with_the_reporter_only(tmp_path, 
     assert ("the verdict depends on whose statistics" in text) is flagged
 
 
-@pytest.mark.parametrize(("baseline_mn", "flagged"), [(1_065_000.0, True), (1170.0, False)])
-def test_a_verdict_resting_on_a_possible_unit_slip_says_so(tmp_path, baseline_mn, flagged):
-    """A baseline a thousand times the year before (typed in thousands for millions) is
-    named on the goal's page and marked in the status table, in both formats."""
-    values = {2020: 880.0, 2021: 968.0, 2022: 1065.0, 2023: baseline_mn}
-    rows = [observation(year, value, f"{year + 1}-02-01") for year, value in values.items()]
-    report = build_report(build(rows, [target(value_mn=5000)]), "2024-03", tmp_path)
-    for kind, page_words, table_words in [
-        (
-            "md",
+#: What the report says of a possible slip: on the goal's page, then in the status table.
+SLIP_WORDS = {
+    "baseline": {
+        "md": (
             "**possible unit slip** in 2023 (the baseline)",
             "(2023, *preliminary*, *possible unit slip*)",
         ),
-        (
-            "html",
+        "html": (
             "<strong>2023 (the baseline)</strong>",
             "(2023, <em>preliminary</em>, <em>possible unit slip</em>)",
         ),
-    ]:
+    },
+    "start": {
+        "md": (
+            "**possible unit slip** in 2020 (the window's start)",
+            "(from 2020, *possible unit slip*)",
+        ),
+        "html": (
+            "<strong>2020 (the window&#39;s start)</strong>",
+            "(from 2020, <em>possible unit slip</em>)",
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("start_mn", "baseline_mn", "slipped"),
+    [(880.0, 1_065_000.0, "baseline"), (0.88, 1170.0, "start"), (880.0, 1170.0, None)],
+)
+def test_a_verdict_resting_on_a_possible_unit_slip_says_so(
+    tmp_path, start_mn, baseline_mn, slipped
+):
+    """A baseline a thousand times the year before, or a window's first year a thousandth
+    of the year after (typed in the wrong unit), is named on the goal's page and marked in
+    the status table, in both formats."""
+    values = {2019: 800.0, 2020: start_mn, 2021: 968.0, 2022: 1065.0, 2023: baseline_mn}
+    rows = [observation(year, value, f"{year + 1}-02-01") for year, value in values.items()]
+    report = build_report(build(rows, [target(value_mn=5000)]), "2024-03", tmp_path)
+    for kind in ("md", "html"):
         page = (report / "targets" / f"t1.{kind}").read_text(encoding="utf-8")
-        assert (page_words in page) is flagged, kind
-        assert (table_words in report_text(report, kind)) is flagged, kind
+        for figure, words in SLIP_WORDS.items():
+            page_words, table_words = words[kind]
+            assert (page_words in page) is (figure == slipped), (kind, figure)
+            assert (table_words in report_text(report, kind)) is (figure == slipped), (kind, figure)

@@ -279,6 +279,8 @@ def test_answer_on_ten_percent_growth(ten_percent):
         "baseline_usd_mn": 1331.0,
         "baseline_kind": "preliminary",  # the builders' source is a news article
         "is_baseline_possible_slip": False,  # 1331 is 1.1 x 1210: growth, not a slip
+        "history_start_year": 2020,  # 2023 - 3
+        "is_history_start_possible_slip": False,
         "growth_hist_pct": pytest.approx(10.0),
         "growth_needed_pct": pytest.approx(needed),
         "scenarios": [
@@ -352,6 +354,7 @@ def test_answer_without_a_baseline_says_why(ten_percent):
         "target_id", "asked_for", "as_of", "status", "mirror_status", "judged_by",
         "target_usd_mn", "deadline_year", "is_deadline_assumed", "year_start_month",
         "baseline_year", "baseline_usd_mn", "baseline_kind", "is_baseline_possible_slip",
+        "history_start_year", "is_history_start_possible_slip",
         "growth_hist_pct", "growth_needed_pct", "scenarios", "probability", "reason",
     }  # fmt: skip
 
@@ -871,8 +874,10 @@ def test_mirror_exactly_at_the_tolerance_is_no_finding():
 @pytest.mark.parametrize(
     ("values", "flagged"),
     [
-        ((100.0, 500.0, 100.0), ["2020", "2021", "2022"]),  # exactly five times up ...
-        ((500.0, 100.0, 500.0), ["2020", "2021", "2022"]),  # ... and down count
+        # Exactly five times up and down count; 2020 and 2022 only sit beside the slip.
+        ((100.0, 500.0, 100.0), ["2021"]),
+        ((500.0, 100.0, 500.0), ["2021"]),
+        ((100.0, 499.0, 100.0), []),  # just under five times
         ((1000.0, 300.0, 1000.0), []),  # 0.3 times is no unit slip
     ],
 )

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 
-from tests.builders import build, target, write_folder
+from tests.builders import build, observation, target, write_folder
 from tests.conftest import report_text
 from tests.test_stated_goals import _FORECAST, _IND, _TJK, _UZB, _double, _india, _staged
 from tracker.output.report import build_report
@@ -38,6 +39,21 @@ def test_the_report_labels_fiscal_years(tmp_path):
     # The figures behind the chart, in the goal's own years.
     assert "| FY2020-21 | IND | $1.00 bn |" in text
     assert "| 2021 | IND |" not in text
+    # At (1200 / 1000) ** (1 / 2) a year from FY2022-23, $2,000 m is reached in:
+    reached = 2023 + math.log(2000 / 1200) / math.log((1200 / 1000) ** (1 / 2))
+    assert math.ceil(reached) == 2029
+    assert "target reached in FY2028-29" in text
+
+
+def test_a_calendar_forecast_beside_fiscal_years_keeps_its_calendar_year(tmp_path):
+    """Only whole calendar years are forecast: 'trade will reach $1.4 billion in 2024',
+    said of India's trade, stays 2024 beside the fiscal years."""
+    expected = observation(2024, 1400, "2023-07-01", reporter="IND", partner="KAZ",
+        is_forecast="true")  # fmt: skip
+    data = build([*_IND, expected], [_india(fiscal_year_start_month="04")])
+    text = report_text(build_report(data, "2023-12", tmp_path), "md")
+    assert "| 2024 | IND | $1.40 bn | *forecast* |" in text
+    assert "| FY2023-24 | IND | $1.40 bn |" not in text
 
 
 def test_status_and_whatif_text_label_fiscal_years(tmp_path, run_cli):
@@ -50,6 +66,7 @@ def test_status_and_whatif_text_label_fiscal_years(tmp_path, run_cli):
         "1,200.00",
     ]
     code, out = run_cli("whatif", "t1", "--datasets", str(folder), "--as-of", "2023-12-31")
+    assert code == 0
     assert "2,000 USD mn by FY2025-26" in out
     assert "baseline 1,200.0 USD mn in FY2022-23 (IND's statistics, preliminary)" in out
     # CSV keeps the year a fiscal year ends in, beside the month it starts in.

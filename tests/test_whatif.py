@@ -258,11 +258,31 @@ def test_cli_unknown_target_is_a_usage_error(run_cli):
     assert "unknown target 'no-such-target'" in out
 
 
-@pytest.mark.parametrize(("baseline_mn", "flagged"), [(1_065_000.0, True), (1170.0, False)])
-def test_whatif_says_when_its_baseline_is_a_possible_unit_slip(baseline_mn, flagged):
-    values = {2020: 880.0, 2021: 968.0, 2022: 1065.0, 2023: baseline_mn}
+@pytest.mark.parametrize(
+    ("start_mn", "baseline_mn", "words"),
+    [
+        (
+            880.0,
+            1_065_000.0,
+            "(KAZ's statistics, preliminary, a possible unit slip (audit `jump`))",
+        ),
+        (
+            0.88,  # typed for 880: the window's start, 2023 - 3
+            1170.0,
+            f"{100 * ((1170 / 0.88) ** (1 / 3) - 1):+.2f}% a year "
+            "(from 2020, a possible unit slip (audit `jump`))",
+        ),
+        (880.0, 1170.0, None),
+    ],
+)
+def test_whatif_says_when_its_verdict_rests_on_a_possible_unit_slip(start_mn, baseline_mn, words):
+    values = {2019: 800.0, 2020: start_mn, 2021: 968.0, 2022: 1065.0, 2023: baseline_mn}
     rows = [observation(year, value, f"{year + 1}-02-01") for year, value in values.items()]
     result = answer(build(rows, [target(value_mn=5000)]), "t1", "2024-03-01")
-    assert result["is_baseline_possible_slip"] is flagged
-    words = "(KAZ's statistics, preliminary, a possible unit slip (audit `jump`))"
-    assert any(words in line for line in whatif_lines(result)) is flagged
+    assert result["is_baseline_possible_slip"] is (baseline_mn > 100_000)
+    assert result["is_history_start_possible_slip"] is (start_mn < 1)
+    lines = whatif_lines(result)
+    if words is None:
+        assert not any("possible unit slip" in line for line in lines)
+    else:
+        assert any(words in line for line in lines), lines

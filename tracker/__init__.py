@@ -17,8 +17,8 @@ True
 import lazy_loader
 
 # Every name is imported when first used, so the command line starts without what its
-# command does not need (pandera, matplotlib, the audit), and a notebook still finds all
-# of it here.
+# command does not need (matplotlib, Jinja2, the importers' parsers), and a notebook still
+# finds all of it here.
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={

@@ -38,7 +38,7 @@ from tracker.core.periods import CALENDAR_START_MONTH, to_date
 from tracker.core.statuses import assign_status
 from tracker.core.vocabulary import FORECAST, SERIES_KEY
 from tracker.loading.datasets import Datasets
-from tracker.validation.tables import gap_table
+from tracker.validation.tables import SLIP_FLAGS, gap_table
 
 __all__ = ["compute_gaps", "target_series"]
 
@@ -303,8 +303,8 @@ def _judged(
     for column in ("baseline_year", "history_start_year"):
         out[column] = out[column].astype("Int64")
     # A verdict resting on a figure typed in the wrong unit is flagged, not silently kept.
-    for column, year in (("baseline", "baseline_year"), ("history_start", "history_start_year")):
-        out[f"is_{column}_possible_slip"] = _is_possible_slip(points, out["target_id"], out[year])
+    for year, flag in SLIP_FLAGS.items():
+        out[flag] = _is_possible_slip(points, out["target_id"], out[year])
 
     out["deadline_usd_mn"] = _at_year(points, out["target_id"], out["deadline_year"])
     out["mirror_usd_mn"] = _at_year(mirror_points, out["target_id"], out["baseline_year"])

@@ -26,7 +26,9 @@ def possible_slips(series: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     imported tables come with their unit, checked on import, and small partners' trade
     does move fivefold) and it is :data:`~tracker.core.params.JUMP_FACTOR` times or more
     above every adjacent year present, or at most a fifth of each. Only the year just
-    before and just after count: 2017 against 2020 is three years of growth.
+    before and just after count: 2017 against 2020 is three years of growth. A year with
+    one adjacent year is not a slip when that year is one by both of its own neighbours:
+    in 968, 1.065, 1170 the slip is 1.065, and 1170 only sits next to it.
 
     Parameters
     ----------
@@ -51,6 +53,10 @@ def possible_slips(series: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     [True, False, False, False]
     >>> round(float(slips["ratio_after"][0]), 4) == round(80 / 840, 4)
     True
+    >>> series = pd.DataFrame({"year": [2021, 2022, 2023], "figure_as_written": "typed",
+    ...     "value_usd_mn": [968.0, 1.065, 1170.0]})
+    >>> possible_slips(series, by=[])["is_slip"].tolist()  # 2023 only sits next to the slip
+    [False, True, False]
     """
     neighbours = series.groupby(by) if by else series
     columns = {}
@@ -67,4 +73,12 @@ def possible_slips(series: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     down = (ratios <= 1 / JUMP_FACTOR) | ratios.isna()
     is_jump = ratios.notna().any(axis=1) & (up.all(axis=1) | down.all(axis=1))
     is_typed = series["figure_as_written"].fillna("") != ""
-    return series.assign(**columns, is_slip=is_jump & is_typed)
+    # A slip by both neighbours explains the jump of a year that has only it beside it.
+    is_sure = is_jump & is_typed & ratios.notna().all(axis=1)
+    sure = series.assign(_is_sure=is_sure).groupby(by)["_is_sure"] if by else is_sure
+    beside_sure = pd.Series(False, index=series.index)
+    for side, step in zip(SIDES, _STEPS, strict=True):
+        neighbour = sure.shift(step, fill_value=False).astype(bool)
+        beside_sure |= neighbour & columns[f"ratio_{side}"].notna()
+    is_one_sided = ratios.notna().sum(axis=1) == 1
+    return series.assign(**columns, is_slip=is_jump & is_typed & ~(is_one_sided & beside_sure))

@@ -121,6 +121,8 @@ def answer(
         "baseline_usd_mn": None,
         "baseline_kind": None,
         "is_baseline_possible_slip": False,
+        "history_start_year": None,
+        "is_history_start_possible_slip": False,
         "growth_hist_pct": None,
         "growth_needed_pct": None,
         "scenarios": [],
@@ -142,6 +144,8 @@ def answer(
         "baseline_usd_mn": float(row["baseline_usd_mn"]),
         "baseline_kind": PRELIMINARY if row["is_baseline_preliminary"] else OFFICIAL,
         "is_baseline_possible_slip": bool(row["is_baseline_possible_slip"]),
+        "history_start_year": None if historical is None else int(row["history_start_year"]),
+        "is_history_start_possible_slip": bool(row["is_history_start_possible_slip"]),
         "growth_hist_pct": historical,
         "growth_needed_pct": 100 * float(growth_needed(row, deadline_year)) if ahead else None,
     }

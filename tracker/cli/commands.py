@@ -22,7 +22,7 @@ from tracker.core.text import printable
 from tracker.loading.datasets import Datasets, check_datasets, load_datasets
 from tracker.output.render import safe_csv, text_cell, year_text
 from tracker.output.whatif_text import whatif_lines
-from tracker.validation.tables import STATUS_COLUMNS
+from tracker.validation.tables import SLIP_FLAGS, STATUS_COLUMNS
 
 __all__ = [
     "EXIT_INVALID",
@@ -108,8 +108,7 @@ _TEXT_COLUMNS = [
     "baseline_year",
     "baseline_usd_mn",
     "is_baseline_preliminary",
-    "is_baseline_possible_slip",
-    "is_history_start_possible_slip",
+    *SLIP_FLAGS.values(),
     "growth_hist_pct",
     "growth_req_pct",
     "gap_pp",

@@ -21,16 +21,17 @@ from tracker.core.periods import CALENDAR_START_MONTH, year_label
 from tracker.core.statuses import STATUS_LABELS
 from tracker.core.units import format_usd_mn
 from tracker.core.vocabulary import SCOPE_DEFAULT, SCOPE_LABELS
+from tracker.validation.tables import SLIP_FLAGS
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 __all__ = [
     "MISSING",
+    "POSSIBLE_SLIP",
     "environment",
     "is_missing",
     "md",
-    "possible_slips_words",
     "safe_csv",
     "text_cell",
     "versus_target",
@@ -41,6 +42,8 @@ __all__ = [
 
 #: What every text output shows for a number that is missing or undefined.
 MISSING = "–"
+#: What every text output calls a figure the audit's ``jump`` check flags.
+POSSIBLE_SLIP = "possible unit slip"
 #: Slack when rounding a fractional year up: floating-point error in ln(T / V) / ln(1 + g)
 #: must not turn an exact year (2026.0000000001) into the next one.
 _YEAR_SLACK = 1e-6
@@ -160,7 +163,7 @@ def versus_target(shortfall_mn, amount=format_usd_mn) -> str:
     return "exactly at the target"
 
 
-def whole_year(year_reached) -> str:
+def whole_year(year_reached, start_month: int = CALENDAR_START_MONTH) -> str:
     """The first whole year whose annual value reaches the target, from the fractional
     ``year_reached`` of the gap table: rounded up, since a year's value is reached only
     once the year is complete.
@@ -172,12 +175,12 @@ def whole_year(year_reached) -> str:
     --------
     >>> whole_year(2026.5302864532623), whole_year(2026.0), whole_year(2026.0000000001)
     ('2027', '2026', '2026')
-    >>> whole_year(float("nan"))
-    '–'
+    >>> whole_year(float("nan")), whole_year(2026.53, start_month=4)  # fiscal years
+    ('–', 'FY2026-27')
     """
     if is_missing(year_reached):
         return MISSING
-    return str(math.ceil(float(year_reached) - _YEAR_SLACK))
+    return year_text(math.ceil(float(year_reached) - _YEAR_SLACK), start_month)
 
 
 def _usd(value) -> str:
@@ -210,25 +213,25 @@ def year_text(value, start_month: int = CALENDAR_START_MONTH) -> str:
     return MISSING if is_missing(value) else year_label(value, start_month)
 
 
-#: The figures a verdict rests on, by their gap-table column and in words.
-_VERDICT_FIGURES = (("baseline", "the baseline"), ("history_start", "the window's start"))
+#: The years a verdict rests on, in words (their flags: :data:`SLIP_FLAGS`).
+_VERDICT_YEARS = {"baseline_year": "the baseline", "history_start_year": "the window's start"}
 
 
-def possible_slips_words(row: dict) -> str:
-    """The figures a goal's verdict rests on that are possible unit slips, in words (empty
-    when none is).
+def _slip_words(row: dict) -> str:
+    """The years a goal's verdict rests on whose figures are possible unit slips, in words
+    (empty when none is).
 
     Examples
     --------
-    >>> possible_slips_words({"baseline_year": 2024, "is_baseline_possible_slip": True,
+    >>> _slip_words({"baseline_year": 2024, "is_baseline_possible_slip": True,
     ...     "history_start_year": 2021, "is_history_start_possible_slip": True,
     ...     "year_start_month": 1})
     "2024 (the baseline) and 2021 (the window's start)"
     """
     return " and ".join(
-        f"{year_text(row[f'{figure}_year'], row['year_start_month'])} ({words})"
-        for figure, words in _VERDICT_FIGURES
-        if row[f"is_{figure}_possible_slip"]
+        f"{year_text(row[year], row['year_start_month'])} ({words})"
+        for year, words in _VERDICT_YEARS.items()
+        if row[SLIP_FLAGS[year]]
     )
 
 
@@ -305,6 +308,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["possible_slip"] = POSSIBLE_SLIP
     env.filters.update(
         usd=_usd,
         pct=_pct,
@@ -318,6 +322,6 @@ def environment() -> Environment:
         label=STATUS_LABELS.get,
         scope=_scope_words,
         derivation=derivation,
-        slips=possible_slips_words,
+        slips=_slip_words,
     )
     return env

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker.core.statuses import NOT_JUDGED
-from tracker.output.render import versus_target, year_text
+from tracker.output.render import POSSIBLE_SLIP, versus_target, year_text
 
 __all__ = ["whatif_lines"]
 
@@ -15,9 +15,13 @@ def _usd_mn(value_mn: float) -> str:
     return f"{value_mn:,.1f} USD mn"
 
 
-def _year(answer: dict, year_key: str) -> str:
-    """One of the answer's years, labelled as the report labels it (``FY2022-23``)."""
-    return year_text(answer[year_key], answer["year_start_month"])
+#: How the text names the audit check behind a possible slip.
+_JUMP = "(audit `jump`)"
+
+
+def _year(answer: dict, year) -> str:
+    """A year of the answer's series, labelled as the report labels it (``FY2022-23``)."""
+    return year_text(year, answer["year_start_month"])
 
 
 def _head(answer: dict) -> str:
@@ -32,7 +36,7 @@ def _head(answer: dict) -> str:
         head = (
             f"{answer['target_id']}: "
             f"{'no value yet' if value is None else f'{value:,.0f} USD mn'} by "
-            f"{_year(answer, 'deadline_year')}{assumed}, status {answer['status']} "
+            f"{_year(answer, answer['deadline_year'])}{assumed}, status {answer['status']} "
             f"({answer['mirror_status']} on the other side's statistics)"
         )
     if answer["asked_for"] == answer["target_id"]:
@@ -51,10 +55,9 @@ def _chance(answer: dict) -> list[str]:
         ]
     if left_out := chance["rates_left_out_pct"]:
         rates = ", ".join(
-            f"{year_text(year, answer['year_start_month'])} ({rate:+.1f}%)"
-            for year, rate in left_out.items()
+            f"{_year(answer, year)} ({rate:+.1f}%)" for year, rate in left_out.items()
         )
-        lines.append(f"not resampled, next to a possible unit slip (audit `jump`): {rates}")
+        lines.append(f"not resampled, next to a {POSSIBLE_SLIP} {_JUMP}: {rates}")
     return lines
 
 
@@ -74,13 +77,18 @@ def whatif_lines(answer: dict) -> list[str]:
     lines = [_head(answer)]
     if "reason" in answer:
         return [*lines, _INDENT + answer["reason"]]
-    slip = ", a possible unit slip (audit `jump`)" if answer["is_baseline_possible_slip"] else ""
+    slip = f", a {POSSIBLE_SLIP} {_JUMP}" if answer["is_baseline_possible_slip"] else ""
     body = [
-        f"baseline {_usd_mn(answer['baseline_usd_mn'])} in {_year(answer, 'baseline_year')}"
+        f"baseline {_usd_mn(answer['baseline_usd_mn'])} in "
+        f"{_year(answer, answer['baseline_year'])}"
         f" ({answer['judged_by']}'s statistics, {answer['baseline_kind']}{slip})"
     ]
     if answer["growth_hist_pct"] is not None:
-        body.append(f"historical growth {answer['growth_hist_pct']:+.2f}% a year")
+        growth = f"historical growth {answer['growth_hist_pct']:+.2f}% a year"
+        if answer["is_history_start_possible_slip"]:
+            start = _year(answer, answer["history_start_year"])
+            growth += f" (from {start}, a {POSSIBLE_SLIP} {_JUMP})"
+        body.append(growth)
     if answer["growth_needed_pct"] is not None:
         body.append(f"growth needed     {answer['growth_needed_pct']:+.2f}% a year")
     for s in answer["scenarios"]:
@@ -88,7 +96,7 @@ def whatif_lines(answer: dict) -> list[str]:
         verdict = f"met, {against}" if s["is_met"] else against
         body.append(
             f"at {s['growth_pct']:+.1f}% a year: {_usd_mn(s['projected_usd_mn'])} in "
-            f"{_year(answer, 'deadline_year')}, {verdict}"
+            f"{_year(answer, answer['deadline_year'])}, {verdict}"
         )
     if answer["probability"] is not None:
         body += _chance(answer)

@@ -10,7 +10,13 @@ from tracker.core.params import HORIZONS_YEARS
 from tracker.core.statuses import STATUSES
 from tracker.core.vocabulary import COUNTRIES, FLOWS, LINK_RELATIONS, SCOPES, TARGET_KINDS
 
-__all__ = ["STATUS_COLUMNS", "STATUS_CSV_EXTRA", "gap_table", "typed_observations"]
+__all__ = [
+    "SLIP_FLAGS",
+    "STATUS_COLUMNS",
+    "STATUS_CSV_EXTRA",
+    "gap_table",
+    "typed_observations",
+]
 
 
 def _num(description: str, *checks: pa.Check) -> pa.Column:
@@ -152,6 +158,12 @@ gap_table = pa.DataFrameSchema(
     strict=True,
     coerce=True,
 )
+#: The years a verdict rests on (baseline, the growth window's start), each with the
+#: column that says its figure is a possible unit slip.
+SLIP_FLAGS = {
+    "baseline_year": "is_baseline_possible_slip",
+    "history_start_year": "is_history_start_possible_slip",
+}
 #: The status columns a CI or spreadsheet reads first, in this order.
 STATUS_COLUMNS = [
     "target_id",
@@ -172,8 +184,7 @@ STATUS_COLUMNS = [
     "year_reached",
     "status",
     "mirror_status",
-    "is_baseline_possible_slip",
-    "is_history_start_possible_slip",
+    *SLIP_FLAGS.values(),
 ]
 
 #: Columns of a report's status.csv after :data:`STATUS_COLUMNS` (its note from targets.csv).
