@@ -1,7 +1,9 @@
 """Possible unit slips: a typed full year far above, or far below, the years beside it.
 
-The audit lists them (check ``jump``); the what-if leaves the growth rates they make out of
-its resampling, since a figure typed in millions for billions is not a year's growth.
+The audit lists them (check ``jump``); the gap table flags a verdict resting on one
+(:data:`~tracker.validation.tables.SLIP_FLAGS`); the what-if leaves the growth rates they
+make out of its resampling, since a figure typed in millions for billions is not a year's
+growth.
 """
 
 from __future__ import annotations
