@@ -301,3 +301,18 @@ def test_a_goal_in_fiscal_years_is_flagged_on_its_fiscal_years():
     row = _row(compute_gaps(build(india, [goal]), date(2023, 12, 31)), "t1")
     assert (row.baseline_year, row.year_start_month) == (2023, 4)
     assert row.is_baseline_possible_slip
+
+
+def test_another_goals_years_are_not_neighbours():
+    """Goal a's series ends in 2022 at $1,000 m; goal b's has only 2023, at $10 m. Side by
+    side in one table the two years are adjacent, but they are not one series: b's single
+    year has no neighbour, so it is no slip."""
+    rows = [
+        observation(2021, 1000.0, "2022-02-01"),
+        observation(2022, 1000.0, "2023-02-01"),
+        observation(2023, 10.0, "2024-02-01", partner="UZB"),
+    ]
+    goals = [target("a"), target("b", country_b="UZB")]
+    gaps = compute_gaps(build(rows, goals), date(2024, 3, 1))
+    assert _row(gaps, "b").baseline_year == 2023
+    assert not _row(gaps, "b").is_baseline_possible_slip

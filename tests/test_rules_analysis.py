@@ -348,7 +348,9 @@ def test_answer_without_a_baseline_says_why(ten_percent):
     """A pair without figures: nothing to project."""
     result = answer(ten_percent, "p1", AS_OF)
     assert result["baseline_usd_mn"] is None and result["scenarios"] == []
-    assert result["baseline_kind"] is None
+    assert result["baseline_kind"] is None and result["history_start_year"] is None
+    assert result["is_baseline_possible_slip"] is False
+    assert result["is_history_start_possible_slip"] is False
     assert result["reason"] == "no full-year value in KAZ's series: nothing to project"
     assert set(result) == {
         "target_id", "asked_for", "as_of", "status", "mirror_status", "judged_by",

@@ -14,6 +14,7 @@ from tracker import compute_gaps
 from tracker.analysis.audit import audit
 from tracker.analysis.coverage import coverage
 from tracker.analysis.gaps import target_series
+from tracker.analysis.questions import answer
 from tracker.core.failures import DataInvalid
 from tracker.validation.run import validate_frames
 
@@ -160,6 +161,15 @@ def test_a_base_year_the_series_lacks_leaves_the_goal_without_a_value():
     row = _row(gaps, "t1")
     assert math.isnan(row["target_usd_mn"])
     assert row["status"] == "no_base_value"
+
+
+def test_the_what_if_of_a_goal_without_a_value_says_why():
+    result = answer(build(_TJK, [_double("2015")]), "t1", "2020-06-30")
+    assert result["target_usd_mn"] is None and result["scenarios"] == []
+    assert result["reason"] == (
+        "stated as 2 × the 2015 level, a year KAZ's series does not report: no value to "
+        "project against"
+    )
 
 
 @pytest.mark.parametrize(
